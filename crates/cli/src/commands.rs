@@ -1,0 +1,49 @@
+//! The commands themselves: each returns what to print, so `main` owns all I/O
+//! on stdout and stderr.
+
+use std::fmt::Write;
+use std::io::Read;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use spse_otp::{Payload, Summary};
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// The payload argument, or standard input when it is `-` (which keeps the
+/// secret out of the shell history and the process list).
+fn read_payload(argument: &str) -> Result<Payload, CliError> {
+    if argument != "-" {
+        return Ok(Payload::parse(argument)?);
+    }
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin()
+        .take(spse_otp::MAX_PAYLOAD_LEN as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(CliError::Stdin)?;
+    Ok(Payload::parse(&text)?)
+}
+
+/// `spse-auth inspect`: the [`Summary`] as one line of JSON.
+pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
+    let payload = read_payload(argument)?;
+    let mut json = serde_json::to_string(&Summary::from(&payload))
+        .map_err(|e| CliError::Output(e.into()))?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// `spse-auth code`: each account's code at `at` (default: now), one per line.
+pub(crate) fn code(argument: &str, at: Option<u64>) -> Result<String, CliError> {
+    let payload = read_payload(argument)?;
+    let now = at.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
+    let mut out = String::new();
+    for account in payload.accounts() {
+        let _ = writeln!(out, "{}", account.code_at(now));
+    }
+    Ok(out)
+}

@@ -1,0 +1,43 @@
+//! The CLI's errors and the exit status each one maps to.
+
+use std::io;
+
+/// Everything that can stop a `spse-auth` command.
+///
+/// `Display` is the text after `error: ` on stderr: one line, starting with
+/// the field or thing at fault, never holding a secret.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// The payload (or an account in it) is not acceptable.
+    #[error(transparent)]
+    Payload(#[from] spse_otp::Error),
+    /// The command line itself is wrong (unknown flag, missing argument).
+    #[error("arguments: {0}")]
+    Usage(String),
+    /// `-` was given but standard input could not be read as text.
+    #[error("payload: could not read standard input ({0})")]
+    Stdin(io::Error),
+    /// Standard output is closed or full.
+    #[error("output: could not write ({0})")]
+    Output(io::Error),
+}
+
+impl CliError {
+    /// 2 for bad input, 1 for anything else (as the README documents).
+    pub(crate) fn exit_status(&self) -> u8 {
+        match self {
+            CliError::Payload(_) | CliError::Usage(_) | CliError::Stdin(_) => 2,
+            CliError::Output(_) => 1,
+        }
+    }
+}
+
+impl From<clap::Error> for CliError {
+    /// Keeps clap's first line only (without its `error: ` prefix), so every
+    /// failure is one line on stderr.
+    fn from(error: clap::Error) -> CliError {
+        let text = error.render().to_string();
+        let first = text.lines().next().unwrap_or("invalid arguments");
+        CliError::Usage(first.trim_start_matches("error: ").trim().to_owned())
+    }
+}

@@ -1,0 +1,117 @@
+//! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238) through totp-rs.
+//!
+//! totp-rs computes the HMAC; the dynamic truncation (RFC 4226 section 5.3)
+//! is done here because totp-rs panics on 10-digit codes, which the otpauth
+//! format allows and a 31-bit truncated value can fill.
+
+use std::fmt;
+
+use totp_rs::{Builder, Totp};
+
+use crate::account::{Account, Algorithm, Kind};
+
+/// A code ready to show: 6 to 10 ASCII digits, kept on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    digits: [u8; 10],
+    len: u8,
+}
+
+impl Code {
+    /// The code as text, e.g. `"755224"`.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever written, so this cannot fail.
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
+    }
+
+    /// RFC 4226 section 5.3: dynamic truncation of an HMAC to `len` digits.
+    fn truncate(hmac: &[u8], len: u8) -> Code {
+        let offset = usize::from(hmac.last().copied().unwrap_or(0) & 0x0f);
+        let mut word = [0u8; 4];
+        if let Some(bytes) = hmac.get(offset..offset + 4) {
+            word.copy_from_slice(bytes);
+        }
+        let mut value = u64::from(u32::from_be_bytes(word) & 0x7fff_ffff);
+        let mut digits = [b'0'; 10];
+        for slot in digits[..usize::from(len)].iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        Code { digits, len }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Code({})", self.as_str())
+    }
+}
+
+/// Makes codes for one account without re-reading it: the key is copied once
+/// into totp-rs (which wipes it on drop), so each code is one HMAC.
+pub struct Generator {
+    hmac: Totp,
+    digits: u8,
+    kind: Kind,
+}
+
+impl Generator {
+    /// Prepares the account's key and parameters.
+    pub fn new(account: &Account) -> Generator {
+        let algorithm = match account.algorithm() {
+            Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+            Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+            Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+        };
+        // A step of 1 makes totp-rs sign the value it is given: the moving
+        // factor C is computed here, the same way for HOTP and TOTP.
+        let hmac = Builder::new()
+            .with_algorithm(algorithm)
+            .with_secret(account.secret().expose())
+            .with_step_duration(1)
+            .with_digits(account.digits())
+            .build_noncompliant();
+        Generator {
+            hmac,
+            digits: account.digits(),
+            kind: account.kind(),
+        }
+    }
+
+    /// The HOTP value for moving factor `counter` (RFC 4226 section 5.3).
+    pub fn at_counter(&self, counter: u64) -> Code {
+        Code::truncate(self.hmac.sign(counter).as_ref(), self.digits)
+    }
+
+    /// The code to show at `unix_seconds`: for TOTP the time step
+    /// `T = floor(t / X)` of RFC 6238 section 4.2; for HOTP the account's counter.
+    pub fn at(&self, unix_seconds: u64) -> Code {
+        match self.kind {
+            Kind::Totp { period } => self.at_counter(unix_seconds / u64::from(period)),
+            Kind::Hotp { counter } => self.at_counter(counter),
+        }
+    }
+}
+
+impl fmt::Debug for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generator")
+            .field("digits", &self.digits)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Account {
+    /// The code to show at `unix_seconds` (see [`Generator::at`]). For many
+    /// codes of one account, make a [`Generator`] once instead.
+    pub fn code_at(&self, unix_seconds: u64) -> Code {
+        Generator::new(self).at(unix_seconds)
+    }
+}
