@@ -218,8 +218,8 @@ mod tests {
             "algorithm: unsupported value 'MD5'"
         );
         assert_eq!(
-            Algorithm::parse("a\nvery long algorithm name").unwrap_err().to_string(),
-            "algorithm: unsupported value 'a?very long algo...'"
+            Algorithm::parse("CANARYCANARYCANARY").unwrap_err().to_string(),
+            "algorithm: unsupported value"
         );
     }
 

@@ -142,12 +142,13 @@ pub enum Error {
     #[error("secret: empty")]
     EmptySecret,
     /// A value this app does not implement (an unknown algorithm or type).
-    #[error("{field}: unsupported value {value}")]
+    #[error("{field}: unsupported value{}", quoted(.value.as_deref()))]
     Unsupported {
         /// The field at fault.
         field: Field,
-        /// The offending value, quoted and shortened.
-        value: String,
+        /// The offending value when it is short and printable enough to be
+        /// shown; a longer one might be a misplaced secret, so it is not kept.
+        value: Option<String>,
     },
     /// A number outside the range the standards (and this app) allow.
     #[error("{field}: {value} is outside {min}..={max}")]
@@ -266,23 +267,123 @@ impl Error {
         }
     }
 
-    /// An [`Error::Unsupported`] that quotes at most 16 printable characters of
-    /// `value`, so a long or binary value cannot flood or garble a message.
+    /// An [`Error::Unsupported`] that keeps `value` only when it is at most
+    /// [`MAX_ECHO`] printable ASCII characters: enough for `MD5` or `steam`,
+    /// too short to be a secret (80 bits take 16 Base32 characters).
     pub(crate) fn unsupported(field: Field, value: &str) -> Error {
-        let mut shown: String = value
-            .chars()
-            .take(16)
-            .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
-            .collect();
-        if value.chars().count() > 16 {
-            shown.push_str("...");
-        }
+        let shown = (value.len() <= MAX_ECHO && value.bytes().all(|b| b.is_ascii_graphic()))
+            .then(|| value.to_owned());
         Error::Unsupported {
             field,
-            value: format!("'{shown}'"),
+            value: shown,
         }
     }
 }
 
+/// Longest value an error message may quote.
+const MAX_ECHO: usize = 10;
+
+fn quoted(value: Option<&str>) -> String {
+    value.map(|v| format!(" '{v}'")).unwrap_or_default()
+}
+
 /// This crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of every variant with its exact text: the UI and the CLI contract
+    /// depend on these words, so a change here must be deliberate.
+    #[test]
+    fn every_message_is_pinned_and_starts_with_its_field() {
+        let cases = [
+            (
+                Error::UnknownFormat,
+                "payload: not an otpauth://, otpauth-migration:// or SPSE enrollment payload",
+            ),
+            (
+                Error::TooLong {
+                    field: Field::Label,
+                    max: 256,
+                },
+                "label: longer than 256 bytes",
+            ),
+            (Error::Missing { field: Field::Secret }, "secret: missing"),
+            (Error::Repeated { field: Field::Issuer }, "issuer: given more than once"),
+            (Error::NotBase32 { position: 3 }, "secret: not valid Base32 (character 3)"),
+            (Error::EmptySecret, "secret: empty"),
+            (
+                Error::unsupported(Field::Algorithm, "MD5"),
+                "algorithm: unsupported value 'MD5'",
+            ),
+            (
+                Error::unsupported(Field::Type, "a very long value"),
+                "type: unsupported value",
+            ),
+            (
+                Error::OutOfRange {
+                    field: Field::Digits,
+                    value: "5".into(),
+                    min: 6,
+                    max: 10,
+                },
+                "digits: 5 is outside 6..=10",
+            ),
+            (Error::NotANumber { field: Field::Period }, "period: not a whole number"),
+            (Error::NotUtf8 { field: Field::Label }, "label: not valid UTF-8"),
+            (
+                Error::ControlCharacter { field: Field::Issuer },
+                "issuer: contains a control character",
+            ),
+            (
+                Error::Server {
+                    field: Field::Server,
+                    problem: ServerProblem::NotHttps,
+                },
+                "server: must be an https:// URL",
+            ),
+            (Error::BadToken, "enroll: must be printable ASCII without spaces"),
+            (Error::EnrollmentNotTotp, "type: an SPSE enrollment must be totp"),
+            (Error::EnrollmentWithoutUser, "label: an SPSE enrollment needs the user ID"),
+            (
+                Error::HalfEnrollment { field: Field::Spse },
+                "spse: missing (an SPSE enrollment needs both spse and enroll)",
+            ),
+            (
+                Error::Conflict { field: Field::Enroll },
+                "enroll: given both in the JSON and inside its otpauth URI",
+            ),
+            (Error::NotOtpauthUri, "otpauth: not an otpauth:// URI"),
+            (
+                Error::Json { line: 2, column: 7 },
+                "payload: not valid JSON (line 2, column 7)",
+            ),
+            (Error::NotAString { field: Field::Server }, "server: must be a string"),
+            (Error::NotBase64, "data: not valid base64"),
+            (Error::Malformed { offset: 9 }, "data: malformed migration data at byte 9"),
+            (Error::NoAccounts, "data: holds no accounts"),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+            assert!(text.starts_with(&format!("{}: ", error.field())), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_server_problem_is_pinned() {
+        for (problem, text) in [
+            (ServerProblem::NotAUrl, "not an absolute URL"),
+            (ServerProblem::NotHttps, "must be an https:// URL"),
+            (
+                ServerProblem::CleartextToPublicHost,
+                "http:// is allowed only to a loopback or private-range training server",
+            ),
+            (ServerProblem::HasCredentials, "must not contain a user name or password"),
+            (ServerProblem::HasQueryOrFragment, "must not contain a query or fragment"),
+        ] {
+            assert_eq!(problem.to_string(), text);
+        }
+    }
+}
