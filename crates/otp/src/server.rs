@@ -50,8 +50,17 @@ impl ServerUrl {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(refuse(ServerProblem::HasQueryOrFragment));
         }
+        let base = url.as_str().trim_end_matches('/');
+        // Normalising percent-encodes odd characters and can grow the text;
+        // the limit holds for what is stored and sent, not just what was read.
+        if base.len() > MAX_URL_LEN {
+            return Err(Error::TooLong {
+                field,
+                max: MAX_URL_LEN,
+            });
+        }
         Ok(ServerUrl {
-            base: url.as_str().trim_end_matches('/').to_owned(),
+            base: base.to_owned(),
             origin: url.origin().ascii_serialization(),
             training,
         })
@@ -160,6 +169,11 @@ mod tests {
         assert_eq!(parse("ftp://lpse.go.id").unwrap_err(), "spse: must be an https:// URL");
         assert_eq!(parse("lpse.go.id").unwrap_err(), "spse: not an absolute URL");
         assert_eq!(parse("  ").unwrap_err(), "spse: missing");
+        // Found by the fuzzer: 150 control characters are 450 bytes once
+        // percent-encoded, so the limit applies after normalising.
+        let grows = format!("https://a.go.id/{}", "\u{1}a".repeat(150));
+        assert!(grows.len() <= MAX_URL_LEN);
+        assert_eq!(parse(&grows).unwrap_err(), "spse: longer than 512 bytes");
         assert_eq!(
             ServerUrl::parse(Field::Server, "javascript:alert(1)")
                 .unwrap_err()
