@@ -27,8 +27,8 @@ fn read_payload(argument: &str) -> Result<Payload, CliError> {
 /// `spse-auth inspect`: the [`Summary`] as one line of JSON.
 pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
     let payload = read_payload(argument)?;
-    let mut json = serde_json::to_string(&Summary::from(&payload))
-        .map_err(|e| CliError::Output(e.into()))?;
+    let mut json =
+        serde_json::to_string(&Summary::from(&payload)).map_err(|e| CliError::Output(e.into()))?;
     json.push('\n');
     Ok(json)
 }

@@ -61,7 +61,12 @@ fn inspect_keys_are_exactly_the_contract() {
         "otpauth://totp/LPSE:PPK2?secret=JBSWY3DPEHPK3PXP&spse=https%3A%2F%2Flpse.go.id&enroll=tok",
     ]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys.len(), 5);
     for key in ["kind", "server", "training", "enroll", "accounts"] {
         assert!(keys.contains(&key), "{key}");
@@ -157,7 +162,10 @@ fn a_dash_reads_the_payload_from_stdin() {
     let out = run_with_stdin(&["inspect", "-"], "nonsense");
     assert_eq!(out.status.code(), Some(2));
     let out = run_with_stdin(&["inspect", "-"], &"x".repeat(20_000));
-    assert_eq!(text(&out.stderr), "error: payload: longer than 8192 bytes\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: payload: longer than 8192 bytes\n"
+    );
 }
 
 #[test]
@@ -173,7 +181,10 @@ fn usage_errors_exit_2_with_one_line() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = text(&out.stderr);
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.starts_with("error: arguments: "), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: arguments: "),
+            "{args:?}: {stderr}"
+        );
     }
 }
 

@@ -218,7 +218,9 @@ mod tests {
             "algorithm: unsupported value 'MD5'"
         );
         assert_eq!(
-            Algorithm::parse("CANARYCANARYCANARY").unwrap_err().to_string(),
+            Algorithm::parse("CANARYCANARYCANARY")
+                .unwrap_err()
+                .to_string(),
             "algorithm: unsupported value"
         );
     }

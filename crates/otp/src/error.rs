@@ -310,9 +310,22 @@ mod tests {
                 },
                 "label: longer than 256 bytes",
             ),
-            (Error::Missing { field: Field::Secret }, "secret: missing"),
-            (Error::Repeated { field: Field::Issuer }, "issuer: given more than once"),
-            (Error::NotBase32 { position: 3 }, "secret: not valid Base32 (character 3)"),
+            (
+                Error::Missing {
+                    field: Field::Secret,
+                },
+                "secret: missing",
+            ),
+            (
+                Error::Repeated {
+                    field: Field::Issuer,
+                },
+                "issuer: given more than once",
+            ),
+            (
+                Error::NotBase32 { position: 3 },
+                "secret: not valid Base32 (character 3)",
+            ),
             (Error::EmptySecret, "secret: empty"),
             (
                 Error::unsupported(Field::Algorithm, "MD5"),
@@ -331,10 +344,22 @@ mod tests {
                 },
                 "digits: 5 is outside 6..=10",
             ),
-            (Error::NotANumber { field: Field::Period }, "period: not a whole number"),
-            (Error::NotUtf8 { field: Field::Label }, "label: not valid UTF-8"),
             (
-                Error::ControlCharacter { field: Field::Issuer },
+                Error::NotANumber {
+                    field: Field::Period,
+                },
+                "period: not a whole number",
+            ),
+            (
+                Error::NotUtf8 {
+                    field: Field::Label,
+                },
+                "label: not valid UTF-8",
+            ),
+            (
+                Error::ControlCharacter {
+                    field: Field::Issuer,
+                },
                 "issuer: contains a control character",
             ),
             (
@@ -344,15 +369,26 @@ mod tests {
                 },
                 "server: must be an https:// URL",
             ),
-            (Error::BadToken, "enroll: must be printable ASCII without spaces"),
-            (Error::EnrollmentNotTotp, "type: an SPSE enrollment must be totp"),
-            (Error::EnrollmentWithoutUser, "label: an SPSE enrollment needs the user ID"),
+            (
+                Error::BadToken,
+                "enroll: must be printable ASCII without spaces",
+            ),
+            (
+                Error::EnrollmentNotTotp,
+                "type: an SPSE enrollment must be totp",
+            ),
+            (
+                Error::EnrollmentWithoutUser,
+                "label: an SPSE enrollment needs the user ID",
+            ),
             (
                 Error::HalfEnrollment { field: Field::Spse },
                 "spse: missing (an SPSE enrollment needs both spse and enroll)",
             ),
             (
-                Error::Conflict { field: Field::Enroll },
+                Error::Conflict {
+                    field: Field::Enroll,
+                },
                 "enroll: given both in the JSON and inside its otpauth URI",
             ),
             (Error::NotOtpauthUri, "otpauth: not an otpauth:// URI"),
@@ -360,9 +396,17 @@ mod tests {
                 Error::Json { line: 2, column: 7 },
                 "payload: not valid JSON (line 2, column 7)",
             ),
-            (Error::NotAString { field: Field::Server }, "server: must be a string"),
+            (
+                Error::NotAString {
+                    field: Field::Server,
+                },
+                "server: must be a string",
+            ),
             (Error::NotBase64, "data: not valid base64"),
-            (Error::Malformed { offset: 9 }, "data: malformed migration data at byte 9"),
+            (
+                Error::Malformed { offset: 9 },
+                "data: malformed migration data at byte 9",
+            ),
             (Error::NoAccounts, "data: holds no accounts"),
         ];
         for (error, text) in cases {
@@ -380,8 +424,14 @@ mod tests {
                 ServerProblem::CleartextToPublicHost,
                 "http:// is allowed only to a loopback or private-range training server",
             ),
-            (ServerProblem::HasCredentials, "must not contain a user name or password"),
-            (ServerProblem::HasQueryOrFragment, "must not contain a query or fragment"),
+            (
+                ServerProblem::HasCredentials,
+                "must not contain a user name or password",
+            ),
+            (
+                ServerProblem::HasQueryOrFragment,
+                "must not contain a query or fragment",
+            ),
         ] {
             assert_eq!(problem.to_string(), text);
         }

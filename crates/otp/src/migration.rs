@@ -19,8 +19,8 @@
 //! ```
 
 use base64::Engine;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use percent_encoding::percent_decode_str;
 use zeroize::Zeroizing;
 
@@ -154,7 +154,14 @@ fn entry_account(bytes: &[u8], base: usize) -> Result<Account> {
             period: DEFAULT_PERIOD,
         }
     };
-    Account::new(issuer.or(label_issuer), name, algorithm, digits, kind, secret)
+    Account::new(
+        issuer.or(label_issuer),
+        name,
+        algorithm,
+        digits,
+        kind,
+        secret,
+    )
 }
 
 fn utf8(field: Field, bytes: &[u8]) -> Result<String> {

@@ -137,7 +137,10 @@ pub(crate) fn parse(text: &str) -> Result<Uri> {
     let issuer = issuer.or(label_issuer);
 
     let account = Account::new(issuer, name, algorithm, digits, kind, secret)?;
-    let spse = params.spse.map(|s| text_value(Field::Spse, s)).transpose()?;
+    let spse = params
+        .spse
+        .map(|s| text_value(Field::Spse, s))
+        .transpose()?;
     let enroll = params
         .enroll
         .map(|e| text_value(Field::Enroll, e).map(Zeroizing::new))

@@ -141,7 +141,10 @@ mod tests {
             let url = parse(ok).unwrap();
             assert!(url.is_training(), "{ok}");
         }
-        assert_eq!(parse("http://127.0.0.1:8080").unwrap().origin(), "http://127.0.0.1:8080");
+        assert_eq!(
+            parse("http://127.0.0.1:8080").unwrap().origin(),
+            "http://127.0.0.1:8080"
+        );
         for refused in [
             "http://lpse.kuduskab.go.id",
             "http://8.8.8.8",
@@ -166,8 +169,14 @@ mod tests {
             parse("https://lpse.go.id/?next=x").unwrap_err(),
             "spse: must not contain a query or fragment"
         );
-        assert_eq!(parse("ftp://lpse.go.id").unwrap_err(), "spse: must be an https:// URL");
-        assert_eq!(parse("lpse.go.id").unwrap_err(), "spse: not an absolute URL");
+        assert_eq!(
+            parse("ftp://lpse.go.id").unwrap_err(),
+            "spse: must be an https:// URL"
+        );
+        assert_eq!(
+            parse("lpse.go.id").unwrap_err(),
+            "spse: not an absolute URL"
+        );
         assert_eq!(parse("  ").unwrap_err(), "spse: missing");
         // Found by the fuzzer: 150 control characters are 450 bytes once
         // percent-encoded, so the limit applies after normalising.

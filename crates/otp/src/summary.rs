@@ -75,7 +75,11 @@ impl From<&Payload> for Summary {
             server: server.map(|s| s.as_str().to_owned()),
             training: server.is_some_and(|s| s.is_training()),
             enroll: server.is_some(),
-            accounts: payload.accounts().iter().map(AccountSummary::from).collect(),
+            accounts: payload
+                .accounts()
+                .iter()
+                .map(AccountSummary::from)
+                .collect(),
         }
     }
 }

@@ -61,7 +61,9 @@ fn invalid_payloads_are_refused_with_their_exact_error() {
         assert_eq!(error.to_string(), case.error, "{}", case.name);
         // The message starts with the field the error reports.
         assert!(
-            error.to_string().starts_with(&format!("{}: ", error.field())),
+            error
+                .to_string()
+                .starts_with(&format!("{}: ", error.field())),
             "{}",
             case.name
         );
@@ -74,7 +76,12 @@ fn formatted_payloads_read_back_equal() {
         let payload = Payload::parse(&case.payload).unwrap();
         for account in payload.accounts() {
             let again = Payload::parse(&account.to_uri()).unwrap();
-            assert_eq!(again.accounts(), std::slice::from_ref(account), "{}", case.name);
+            assert_eq!(
+                again.accounts(),
+                std::slice::from_ref(account),
+                "{}",
+                case.name
+            );
         }
         if let Payload::Spse(enrollment) = &payload {
             let again = Payload::parse(&enrollment.to_uri()).unwrap();

@@ -8,8 +8,7 @@ use zeroize::Zeroizing;
 /// RFC 6238 Appendix A: the seeds are the ASCII digits repeated to the hash size.
 const SEED_SHA1: &[u8] = b"12345678901234567890";
 const SEED_SHA256: &[u8] = b"12345678901234567890123456789012";
-const SEED_SHA512: &[u8] =
-    b"1234567890123456789012345678901234567890123456789012345678901234";
+const SEED_SHA512: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";
 
 fn account(seed: &[u8], algorithm: Algorithm, digits: u8, kind: Kind) -> Account {
     let secret = Secret::from_bytes(Zeroizing::new(seed.to_vec())).unwrap();
@@ -36,7 +35,12 @@ fn rfc4226_appendix_d() {
     for (count, (six, ten)) in RFC4226.iter().enumerate() {
         let count = count as u64;
         let hotp = |digits| {
-            account(SEED_SHA1, Algorithm::Sha1, digits, Kind::Hotp { counter: count })
+            account(
+                SEED_SHA1,
+                Algorithm::Sha1,
+                digits,
+                Kind::Hotp { counter: count },
+            )
         };
         assert_eq!(hotp(6).code_at(0).as_str(), *six, "count {count}");
         assert_eq!(hotp(10).code_at(0).as_str(), *ten, "count {count}");

@@ -22,7 +22,9 @@ fn leak_forms() -> Vec<String> {
         hex.clone(),
         hex.to_uppercase(),
         String::from_utf8_lossy(&bytes).into_owned(),
-        format!("{:?}", &bytes[..4]).trim_matches(['[', ']']).to_owned(),
+        format!("{:?}", &bytes[..4])
+            .trim_matches(['[', ']'])
+            .to_owned(),
         TOKEN.to_owned(),
         "TOKENCANARY".to_owned(),
     ]
@@ -87,7 +89,10 @@ fn refusals_around_the_secret_itself_leak_nothing() {
         format!("otpauth://totp/A:b%0Ac?secret={CANARY}"),
         format!("otpauth://totp/A:%FF?secret={CANARY}"),
         format!("otpauth://totp/A:b?secret={CANARY}&issuer=%FF"),
-        format!("otpauth://totp/A:b?secret={CANARY}&issuer={}", "x".repeat(300)),
+        format!(
+            "otpauth://totp/A:b?secret={CANARY}&issuer={}",
+            "x".repeat(300)
+        ),
         format!("otpauth://totp/A:b?secret={CANARY}&spse=http%3A%2F%2Fexample.com&enroll={TOKEN}"),
         format!("otpauth://totp/A:?secret={CANARY}&spse=https%3A%2F%2Fa.go.id&enroll={TOKEN}"),
         format!("otpauth://totp/A:b?secret={CANARY}&spse=https%3A%2F%2Fa.go.id&enroll={TOKEN}%20x"),
@@ -99,11 +104,19 @@ fn refusals_around_the_secret_itself_leak_nothing() {
         format!("otpauth://{CANARY}/A:b?secret={CANARY}"),
         format!("otpauth://totp/A:b?secret={CANARY}&algorithm={CANARY}"),
         // JSON forms holding the secret and the token.
-        format!(r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": 7, "enroll": "{TOKEN}"}}"#),
-        format!(r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "http://x.com", "enroll": "{TOKEN}"}}"#),
+        format!(
+            r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": 7, "enroll": "{TOKEN}"}}"#
+        ),
+        format!(
+            r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "http://x.com", "enroll": "{TOKEN}"}}"#
+        ),
         format!(r#"{{"otpauth": "{CANARY}", "server": "https://a.go.id", "enroll": "{TOKEN}"}}"#),
-        format!(r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "https://a.go.id", "enroll": ["{TOKEN}"]}}"#),
-        format!(r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "https://a.go.id", "enroll": "{TOKEN}" "#),
+        format!(
+            r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "https://a.go.id", "enroll": ["{TOKEN}"]}}"#
+        ),
+        format!(
+            r#"{{"otpauth": "otpauth://totp/A:b?secret={CANARY}", "server": "https://a.go.id", "enroll": "{TOKEN}" "#
+        ),
         // Too long as a whole.
         format!("otpauth://totp/A:b?secret={CANARY}&x={}", "y".repeat(9000)),
     ];

@@ -1,0 +1,36 @@
+# The two commands a newcomer needs are `make test` and `make run`; README.md
+# explains both. Everything else here is for contributors.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: test run deps lint unit bench fuzz
+
+## Installs what is missing, then runs every check CI runs.
+test: deps lint unit
+
+## Until the app lands (issue: the app), `make run` shows the CLI at work.
+run: deps
+	$(CARGO) build --locked -p spse-auth
+	@echo '$$ spse-auth inspect <the design example SPSE QR payload>'
+	@./target/debug/spse-auth inspect 'otpauth://totp/LPSE%20LKPP:PPK2?secret=JBSWY3DPEHPK3PXP&issuer=LPSE%20LKPP&spse=https%3A%2F%2Flatihan-lpse.lkpp.go.id%2Fspse45totp&enroll=q3Zx9fK2mW'
+	@echo '$$ spse-auth code <same payload>'
+	@./target/debug/spse-auth code 'otpauth://totp/LPSE%20LKPP:PPK2?secret=JBSWY3DPEHPK3PXP&issuer=LPSE%20LKPP&spse=https%3A%2F%2Flatihan-lpse.lkpp.go.id%2Fspse45totp&enroll=q3Zx9fK2mW'
+
+deps:
+	@scripts/install-deps.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+unit:
+	$(CARGO) test --workspace --locked
+
+## Benchmarks; writes their table into docs/benchmarks.md.
+bench: deps
+	$(CARGO) bench --locked -p spse-otp --bench codes
+	python3 scripts/bench_table.py docs/benchmarks.md
+
+## The payload fuzzer for FUZZ_SECONDS (default 600); not part of `make test`.
+fuzz:
+	scripts/fuzz.sh

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs and is missing, on Debian 12 / Ubuntu:
+# Debian packages through apt (as root, or with sudo), the Rust components
+# through rustup. Idempotent: with everything present it only checks.
+set -euo pipefail
+
+# Debian packages: a C compiler for ring, pkg-config, python3 for the
+# benchmark table and the fuzz seeds.
+packages=(build-essential pkg-config python3 ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "install-deps: no Rust toolchain: install rustup (https://rustup.rs), then run make again" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "install-deps: adding the $component component"
+    rustup component add "$component"
+  fi
+done
