@@ -11,6 +11,21 @@
 //!
 //! Nothing here does I/O, so the app, the CLI, the sandbox server and the
 //! fuzzer share it as is.
+//!
+//! ```
+//! use spse_otp::{Payload, Summary};
+//!
+//! let qr = "otpauth://totp/LPSE%20LKPP:PPK2?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
+//!           &issuer=LPSE%20LKPP&spse=https%3A%2F%2Flatihan-lpse.lkpp.go.id&enroll=q3Zx9f";
+//! let payload = Payload::parse(qr)?;
+//! let Payload::Spse(enrollment) = &payload else { unreachable!() };
+//! assert_eq!(enrollment.server.as_str(), "https://latihan-lpse.lkpp.go.id");
+//! assert_eq!(enrollment.account.name(), "PPK2");
+//! // RFC 6238 Appendix B, t = 59, as a 6-digit code.
+//! assert_eq!(enrollment.account.code_at(59).as_str(), "287082");
+//! assert_eq!(Summary::from(&payload).accounts[0].secret_bits, 160);
+//! # Ok::<(), spse_otp::Error>(())
+//! ```
 
 mod account;
 mod code;
