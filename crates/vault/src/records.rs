@@ -1,0 +1,152 @@
+//! What the vault holds: accounts with their site, id, order and dates, and
+//! the sealed plaintext they are written as.
+
+use std::io;
+
+use serde::{Deserialize, Serialize};
+use spse_otp::{Account, Payload};
+use zeroize::Zeroizing;
+
+/// The SPSE site an account belongs to; `None` on codes-only accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// The server base URL (the protocol's `{server}`), the list's heading.
+    pub server: String,
+    /// The site's name (`LPSE Kabupaten Kudus`), when known.
+    pub name: Option<String>,
+    /// An `http://` training server the user confirmed.
+    pub training: bool,
+}
+
+/// One account in the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccount {
+    /// Stable id: `a` and 16 hex digits, random, never reused.
+    pub id: String,
+    /// The OTP account (secret included, kept as [`spse_otp::Secret`]).
+    pub account: Account,
+    /// Its SPSE site, or `None` for a codes-only account.
+    pub site: Option<Site>,
+    /// A name the user chose; shown instead of issuer and account name.
+    pub label: Option<String>,
+    /// Position in the list (0 first).
+    pub order: u32,
+    /// When it was added, in Unix seconds.
+    pub created_at: u64,
+}
+
+impl StoredAccount {
+    /// How a person recognises the account: `PPK2 on https://...` or
+    /// `GitHub: alice`.
+    pub fn describe(&self) -> String {
+        match (&self.site, self.account.issuer()) {
+            (Some(site), _) => format!("{} on {}", self.account.name(), site.server),
+            (None, Some(issuer)) => format!("{issuer}: {}", self.account.name()),
+            (None, None) => self.account.name().to_owned(),
+        }
+    }
+
+    /// Whether `other` is the same account enrolled again: the same site
+    /// and user ID, or for codes-only accounts the same issuer, name and secret.
+    pub fn same_as(&self, other: &Account, site: Option<&Site>) -> bool {
+        match (&self.site, site) {
+            (Some(mine), Some(theirs)) => {
+                mine.server == theirs.server && self.account.name() == other.name()
+            }
+            (None, None) => {
+                self.account.issuer() == other.issuer()
+                    && self.account.name() == other.name()
+                    && self.account.secret() == other.secret()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The sealed plaintext, as JSON. Every field added later is optional, so
+/// older vaults keep opening.
+#[derive(Serialize, Deserialize)]
+struct Contents {
+    accounts: Vec<Record>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Record {
+    id: String,
+    /// The canonical `otpauth://` URI (secret included): one format for the
+    /// account, the one `spse-otp` parses and formats round-trip.
+    otpauth: Zeroizing<String>,
+    site: Option<Site>,
+    label: Option<String>,
+    order: u32,
+    created_at: u64,
+}
+
+/// Serialises accounts into a buffer that is wiped when dropped (and never
+/// leaves unwiped copies behind when it grows).
+pub(crate) fn serialize(accounts: &[StoredAccount]) -> Zeroizing<Vec<u8>> {
+    let contents = Contents {
+        accounts: accounts
+            .iter()
+            .map(|a| Record {
+                id: a.id.clone(),
+                otpauth: a.account.to_uri(),
+                site: a.site.clone(),
+                label: a.label.clone(),
+                order: a.order,
+                created_at: a.created_at,
+            })
+            .collect(),
+    };
+    let mut writer = WipingWriter(Zeroizing::new(Vec::with_capacity(
+        256 * accounts.len() + 64,
+    )));
+    // Writing JSON to memory cannot fail.
+    let _ = serde_json::to_writer(&mut writer, &contents);
+    writer.0
+}
+
+/// Reads the plaintext back; `Err` carries a reason for a corrupt vault.
+pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Vec<StoredAccount>, String> {
+    let contents: Contents =
+        serde_json::from_slice(plaintext).map_err(|e| format!("sealed content: {e}"))?;
+    contents
+        .accounts
+        .into_iter()
+        .map(|record| {
+            let account = match Payload::parse(&record.otpauth) {
+                Ok(Payload::Otpauth(account)) => account,
+                Ok(_) => return Err(format!("account {}: not a plain otpauth URI", record.id)),
+                Err(e) => return Err(format!("account {}: {e}", record.id)),
+            };
+            Ok(StoredAccount {
+                id: record.id,
+                account,
+                site: record.site,
+                label: record.label,
+                order: record.order,
+                created_at: record.created_at,
+            })
+        })
+        .collect()
+}
+
+struct WipingWriter(Zeroizing<Vec<u8>>);
+
+impl io::Write for WipingWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(self.0.capacity() * 2)));
+            bigger.extend_from_slice(&self.0);
+            // Dropping the old buffer wipes it.
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
