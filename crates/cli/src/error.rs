@@ -11,22 +11,39 @@ pub(crate) enum CliError {
     /// The payload (or an account in it) is not acceptable.
     #[error(transparent)]
     Payload(#[from] spse_otp::Error),
+    /// The vault or the keystore refused.
+    #[error(transparent)]
+    Vault(#[from] spse_vault::Error),
     /// The command line itself is wrong (unknown flag, missing argument).
     #[error("arguments: {0}")]
     Usage(String),
+    /// A step that needs the user's confirmation, without a terminal to ask
+    /// on and without `--yes`.
+    #[error("{0}; add --yes to confirm")]
+    Unconfirmed(String),
     /// `-` was given but standard input could not be read as text.
     #[error("payload: could not read standard input ({0})")]
     Stdin(io::Error),
+    /// No data folder was given and the platform has none.
+    #[error("data-dir: no data folder on this system; pass --data-dir or set SPSE_AUTH_DATA_DIR")]
+    NoDataDir,
     /// Standard output is closed or full.
     #[error("output: could not write ({0})")]
     Output(io::Error),
 }
 
 impl CliError {
-    /// 2 for bad input, 1 for anything else (as the README documents).
+    /// The exit status README documents: 2 bad input, 3 vault or keystore,
+    /// 1 anything else.
     pub(crate) fn exit_status(&self) -> u8 {
         match self {
-            CliError::Payload(_) | CliError::Usage(_) | CliError::Stdin(_) => 2,
+            CliError::Payload(_)
+            | CliError::Usage(_)
+            | CliError::Unconfirmed(_)
+            | CliError::Stdin(_)
+            | CliError::NoDataDir => 2,
+            CliError::Vault(e) if e.is_bad_input() => 2,
+            CliError::Vault(_) => 3,
             CliError::Output(_) => 1,
         }
     }

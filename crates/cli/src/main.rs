@@ -4,10 +4,13 @@
 //! Output on stdout is the contract other tools rely on; errors are one line
 //! on stderr, `error: <field>: <reason>`, with a documented exit status.
 
-mod commands;
+mod accounts;
 mod error;
+mod payloads;
+mod prompt;
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +21,10 @@ use crate::error::CliError;
 #[derive(Parser)]
 #[command(name = "spse-auth", version, about, long_about = None)]
 struct Cli {
+    /// The folder holding vault.json (default: the platform's data folder,
+    /// e.g. ~/.local/share/spse-auth).
+    #[arg(long, global = true, env = "SPSE_AUTH_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +45,35 @@ enum Command {
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
     },
+    /// Add the accounts of a QR payload to the vault; prints `added <id>` each.
+    Add {
+        /// The payload text, or `-` to read it from standard input.
+        payload: String,
+        /// Confirm without asking: a training (http://) server, replacing an
+        /// account already there.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List the vault's accounts, grouped by SPSE site.
+    List {
+        /// One JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show every account's current code and the seconds it has left.
+    Codes {
+        /// One JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account (and its secret) from the vault.
+    Remove {
+        /// The account id, as `list` shows it.
+        id: String,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,9 +86,14 @@ fn main() -> ExitCode {
         }
         Err(e) => return report(&CliError::from(e)),
     };
+    let data_dir = cli.data_dir;
     let result = match cli.command {
-        Command::Inspect { payload } => commands::inspect(&payload),
-        Command::Code { payload, at } => commands::code(&payload, at),
+        Command::Inspect { payload } => payloads::inspect(&payload),
+        Command::Code { payload, at } => payloads::code(&payload, at),
+        Command::Add { payload, yes } => accounts::add(data_dir, &payload, yes),
+        Command::List { json } => accounts::list(data_dir, json),
+        Command::Codes { json } => accounts::codes(data_dir, json),
+        Command::Remove { id, yes } => accounts::remove(data_dir, &id, yes),
     };
     match result.and_then(|out| {
         std::io::stdout()

@@ -24,6 +24,14 @@ impl Code {
         std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
     }
 
+    /// The code in two groups for reading aloud and typing, `123 456`
+    /// (an odd length puts the extra digit in the first group).
+    pub fn grouped(&self) -> String {
+        let text = self.as_str();
+        let split = text.len().div_ceil(2);
+        format!("{} {}", &text[..split], &text[split..])
+    }
+
     /// RFC 4226 section 5.3: dynamic truncation of an HMAC to `len` digits.
     fn truncate(hmac: &[u8], len: u8) -> Code {
         let offset = usize::from(hmac.last().copied().unwrap_or(0) & 0x0f);
@@ -109,9 +117,54 @@ impl fmt::Debug for Generator {
 }
 
 impl Account {
+    /// Seconds until the TOTP code shown at `unix_seconds` changes; `None`
+    /// for HOTP, whose code changes only when the counter moves.
+    pub fn seconds_left(&self, unix_seconds: u64) -> Option<u64> {
+        match self.kind() {
+            Kind::Totp { period } => {
+                let period = u64::from(period);
+                Some(period - unix_seconds % period)
+            }
+            Kind::Hotp { .. } => None,
+        }
+    }
+
     /// The code to show at `unix_seconds` (see [`Generator::at`]). For many
     /// codes of one account, make a [`Generator`] once instead.
     pub fn code_at(&self, unix_seconds: u64) -> Code {
         Generator::new(self).at(unix_seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Payload;
+
+    #[test]
+    fn codes_group_for_reading() {
+        let totp = |digits: u8| {
+            let uri =
+                format!("otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits={digits}");
+            Payload::parse(&uri).unwrap().accounts()[0].clone()
+        };
+        assert_eq!(totp(6).code_at(59).grouped(), "287 082");
+        assert_eq!(totp(7).code_at(59).grouped(), "4287 082");
+        assert_eq!(totp(8).code_at(59).grouped(), "9428 7082");
+    }
+
+    #[test]
+    fn seconds_left_counts_down_to_the_step() {
+        let account = Payload::parse("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP")
+            .unwrap()
+            .accounts()[0]
+            .clone();
+        assert_eq!(account.seconds_left(0), Some(30));
+        assert_eq!(account.seconds_left(59), Some(1));
+        assert_eq!(account.seconds_left(60), Some(30));
+        let hotp = Payload::parse("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=1")
+            .unwrap()
+            .accounts()[0]
+            .clone();
+        assert_eq!(hotp.seconds_left(59), None);
     }
 }

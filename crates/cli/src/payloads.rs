@@ -1,5 +1,5 @@
-//! The commands themselves: each returns what to print, so `main` owns all I/O
-//! on stdout and stderr.
+//! The commands over a payload alone, with no vault: `inspect` and `code`.
+//! Each returns what to print, so `main` owns stdout and stderr.
 
 use std::fmt::Write;
 use std::io::Read;
@@ -12,7 +12,7 @@ use crate::error::CliError;
 
 /// The payload argument, or standard input when it is `-` (which keeps the
 /// secret out of the shell history and the process list).
-fn read_payload(argument: &str) -> Result<Payload, CliError> {
+pub(crate) fn read_payload(argument: &str) -> Result<Payload, CliError> {
     if argument != "-" {
         return Ok(Payload::parse(argument)?);
     }
@@ -36,14 +36,17 @@ pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
 /// `spse-auth code`: each account's code at `at` (default: now), one per line.
 pub(crate) fn code(argument: &str, at: Option<u64>) -> Result<String, CliError> {
     let payload = read_payload(argument)?;
-    let now = at.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-    });
+    let now = at.unwrap_or_else(now);
     let mut out = String::new();
     for account in payload.accounts() {
         let _ = writeln!(out, "{}", account.code_at(now));
     }
     Ok(out)
+}
+
+/// The current Unix time in seconds.
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
