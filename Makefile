@@ -23,14 +23,17 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+## Every test, the Secret Service ones included: inside a private D-Bus
+## session with its own unlocked gnome-keyring (scripts/with-secret-service.sh).
 unit:
 	@mkdir -p target
-	set -o pipefail; $(CARGO) test --workspace --locked 2>&1 | tee target/test.log
+	set -o pipefail; scripts/with-secret-service.sh $(CARGO) test --workspace --locked -- --include-ignored 2>&1 | tee target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' target/test.log
 
 ## Benchmarks; writes their table into docs/benchmarks.md.
 bench: deps
 	$(CARGO) bench --locked -p spse-otp --bench codes
+	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
 	python3 scripts/bench_table.py docs/benchmarks.md
 
 ## The payload fuzzer for FUZZ_SECONDS (default 600); not part of `make test`.

@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # Debian packages: a C compiler for ring, pkg-config, python3 for the
-# benchmark table and the fuzz seeds.
-packages=(build-essential pkg-config python3 ca-certificates)
+# benchmark table and the fuzz seeds, and a real Secret Service for the
+# vault's keystore tests (gnome-keyring on a private D-Bus session bus).
+packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps)
 
 missing=()
 for p in "${packages[@]}"; do
