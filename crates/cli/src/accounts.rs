@@ -77,13 +77,31 @@ pub(crate) fn add(
     Ok(out)
 }
 
-/// One account as `list --json` prints it.
+/// Who an account is, as both JSON listings start.
 #[derive(Serialize)]
-struct Listed<'a> {
+struct Who<'a> {
     id: &'a str,
     site: Option<&'a str>,
     issuer: Option<&'a str>,
     account: &'a str,
+}
+
+impl<'a> From<&'a StoredAccount> for Who<'a> {
+    fn from(stored: &'a StoredAccount) -> Who<'a> {
+        Who {
+            id: &stored.id,
+            site: stored.site.as_ref().map(|s| s.server.as_str()),
+            issuer: stored.account.issuer(),
+            account: stored.account.name(),
+        }
+    }
+}
+
+/// One account as `list --json` prints it.
+#[derive(Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    who: Who<'a>,
     #[serde(rename = "type")]
     kind: &'static str,
     digits: u8,
@@ -93,10 +111,7 @@ struct Listed<'a> {
 impl<'a> From<&'a StoredAccount> for Listed<'a> {
     fn from(stored: &'a StoredAccount) -> Listed<'a> {
         Listed {
-            id: &stored.id,
-            site: stored.site.as_ref().map(|s| s.server.as_str()),
-            issuer: stored.account.issuer(),
-            account: stored.account.name(),
+            who: Who::from(stored),
             kind: stored.account.kind().as_str(),
             digits: stored.account.digits(),
             period: match stored.account.kind() {
@@ -122,10 +137,8 @@ pub(crate) fn list(data_dir: Option<PathBuf>, json: bool) -> Result<String, CliE
 /// One account as `codes --json` prints it.
 #[derive(Serialize)]
 struct Coded<'a> {
-    id: &'a str,
-    site: Option<&'a str>,
-    issuer: Option<&'a str>,
-    account: &'a str,
+    #[serde(flatten)]
+    who: Who<'a>,
     code: String,
     seconds_left: Option<u64>,
 }
@@ -139,10 +152,7 @@ pub(crate) fn codes(data_dir: Option<PathBuf>, json: bool) -> Result<String, Cli
             .accounts()
             .iter()
             .map(|stored| Coded {
-                id: &stored.id,
-                site: stored.site.as_ref().map(|s| s.server.as_str()),
-                issuer: stored.account.issuer(),
-                account: stored.account.name(),
+                who: Who::from(stored),
                 code: stored.account.code_at(at).to_string(),
                 seconds_left: stored.account.seconds_left(at),
             })

@@ -32,6 +32,18 @@ fn setup() -> (TempDir, Keystore) {
     )
 }
 
+/// A vault holding one account: its folder, keystore, key id and file bytes.
+fn vault_with_one_account() -> (TempDir, Keystore, String, Vec<u8>) {
+    let (dir, keystore) = setup();
+    let key_id = {
+        let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
+        vault.add(account("A", "a"), None, false).unwrap();
+        vault.key_id().to_owned()
+    };
+    let before = fs::read(dir.path().join("vault.json")).unwrap();
+    (dir, keystore, key_id, before)
+}
+
 fn fail_next_keystore_call(keystore: &Keystore, key_id: &str, error: keyring_core::Error) {
     let entry = keystore.entry(key_id).unwrap();
     let cred: &mock::Cred = entry.as_any().downcast_ref().unwrap();
@@ -225,13 +237,7 @@ fn threads_adding_at_once_all_land() {
 
 #[test]
 fn an_unreachable_keystore_is_a_clear_error_and_changes_nothing() {
-    let (dir, keystore) = setup();
-    let key_id = {
-        let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
-        vault.add(account("A", "a"), None, false).unwrap();
-        vault.key_id().to_owned()
-    };
-    let before = fs::read(dir.path().join("vault.json")).unwrap();
+    let (dir, keystore, key_id, before) = vault_with_one_account();
     fail_next_keystore_call(
         &keystore,
         &key_id,
@@ -264,13 +270,7 @@ fn an_unreachable_keystore_on_first_use_creates_nothing() {
 
 #[test]
 fn a_missing_key_refuses_and_never_makes_a_new_vault() {
-    let (dir, keystore) = setup();
-    let key_id = {
-        let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
-        vault.add(account("A", "a"), None, false).unwrap();
-        vault.key_id().to_owned()
-    };
-    let before = fs::read(dir.path().join("vault.json")).unwrap();
+    let (dir, keystore, key_id, before) = vault_with_one_account();
     keystore
         .entry(&key_id)
         .unwrap()
