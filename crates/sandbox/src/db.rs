@@ -1,0 +1,192 @@
+//! The sandbox's SQLite database: users, TOTP enrollments, devices, logins
+//! (challenges), sessions and the mailbox. One connection behind a mutex, so
+//! every request's checks and changes are atomic.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The schema; `IF NOT EXISTS` so a database file can be reused across runs.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS users (
+  user_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  salt BLOB NOT NULL,
+  password_hash BLOB NOT NULL,
+  totp_secret BLOB,
+  totp_active INTEGER NOT NULL DEFAULT 0,
+  last_step INTEGER,
+  failed_codes INTEGER NOT NULL DEFAULT 0,
+  failed_since INTEGER NOT NULL DEFAULT 0,
+  paused_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS enrollments (
+  token TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  secret BLOB NOT NULL,
+  expires INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS devices (
+  device_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS challenges (
+  tx_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  session TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  number TEXT NOT NULL,
+  number_match INTEGER NOT NULL,
+  ip TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  expires INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS challenges_by_user ON challenges (user_id, state);
+CREATE TABLE IF NOT EXISTS seen_signatures (sig TEXT PRIMARY KEY, seen INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+  sid TEXT PRIMARY KEY,
+  user_id TEXT,
+  state TEXT NOT NULL,
+  tx_id TEXT,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS mailbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  link TEXT NOT NULL,
+  token TEXT NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+";
+
+/// Opens (creating if needed) the database at `path`.
+pub(crate) fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(path)?;
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
+    connection.execute_batch(SCHEMA)?;
+    Ok(connection)
+}
+
+/// A user as the sandbox needs it.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) user_id: String,
+    pub(crate) role: String,
+    pub(crate) salt: Vec<u8>,
+    pub(crate) password_hash: Vec<u8>,
+    pub(crate) totp_secret: Option<Vec<u8>>,
+    pub(crate) totp_active: bool,
+    pub(crate) paused_until: u64,
+}
+
+pub(crate) fn user(db: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
+    db.query_row(
+        "SELECT user_id, role, salt, password_hash, totp_secret, totp_active, paused_until
+         FROM users WHERE user_id = ?1",
+        params![user_id],
+        |row| {
+            Ok(User {
+                user_id: row.get(0)?,
+                role: row.get(1)?,
+                salt: row.get(2)?,
+                password_hash: row.get(3)?,
+                totp_secret: row.get(4)?,
+                totp_active: row.get(5)?,
+                paused_until: row.get(6)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// A login waiting for (or given) an answer.
+#[derive(Debug, Clone)]
+pub(crate) struct ChallengeRow {
+    pub(crate) tx_id: String,
+    pub(crate) user_id: String,
+    pub(crate) session: String,
+    pub(crate) nonce: String,
+    pub(crate) number: String,
+    pub(crate) number_match: bool,
+    pub(crate) ip: String,
+    pub(crate) user_agent: String,
+    pub(crate) created: u64,
+    pub(crate) expires: u64,
+    pub(crate) state: String,
+    pub(crate) attempts: u32,
+}
+
+const CHALLENGE_COLUMNS: &str = "tx_id, user_id, session, nonce, number, number_match, ip,
+    user_agent, created, expires, state, attempts";
+
+fn challenge_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ChallengeRow> {
+    Ok(ChallengeRow {
+        tx_id: row.get(0)?,
+        user_id: row.get(1)?,
+        session: row.get(2)?,
+        nonce: row.get(3)?,
+        number: row.get(4)?,
+        number_match: row.get(5)?,
+        ip: row.get(6)?,
+        user_agent: row.get(7)?,
+        created: row.get(8)?,
+        expires: row.get(9)?,
+        state: row.get(10)?,
+        attempts: row.get(11)?,
+    })
+}
+
+pub(crate) fn challenge(db: &Connection, tx_id: &str) -> rusqlite::Result<Option<ChallengeRow>> {
+    db.query_row(
+        &format!("SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE tx_id = ?1"),
+        params![tx_id],
+        challenge_row,
+    )
+    .optional()
+}
+
+pub(crate) fn pending_challenges(
+    db: &Connection,
+    user_id: &str,
+    now: u64,
+) -> rusqlite::Result<Vec<ChallengeRow>> {
+    let mut statement = db.prepare_cached(&format!(
+        "SELECT {CHALLENGE_COLUMNS} FROM challenges
+         WHERE user_id = ?1 AND state = 'pending' AND expires > ?2 ORDER BY created"
+    ))?;
+    statement
+        .query_map(params![user_id, now], challenge_row)?
+        .collect()
+}
+
+/// A device bound to a user.
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    pub(crate) device_id: String,
+    pub(crate) user_id: String,
+    pub(crate) public_key: String,
+}
+
+pub(crate) fn device(db: &Connection, device_id: &str) -> rusqlite::Result<Option<Device>> {
+    db.query_row(
+        "SELECT device_id, user_id, public_key FROM devices WHERE device_id = ?1",
+        params![device_id],
+        |row| {
+            Ok(Device {
+                device_id: row.get(0)?,
+                user_id: row.get(1)?,
+                public_key: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+}

@@ -1,0 +1,215 @@
+//! A reference SPSE server, for the demo (`make run`) and the tests: the
+//! server side of the SPSE authenticator protocol (docs/protocol.md) and
+//! small Indonesian pages like SPSE v4.5's (login, Beranda, Aktivasi TOTP
+//! with its QR, the 60 s waiting page, the code page, Reset TOTP by mail),
+//! over SQLite. It keeps every rule of docs/protocol.md section 8.
+
+mod api;
+mod db;
+mod pages;
+mod totp;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::{Connection, params};
+use tokio::sync::Notify;
+
+/// What the sandbox is started with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite database file.
+    pub db: PathBuf,
+    /// The base URL the QR codes name (`http://127.0.0.1:PORT`).
+    pub base_url: String,
+    /// The site's name, shown in pages and given at enrollment.
+    pub site_name: String,
+    /// How long an Aktivasi QR code (and its token) lives.
+    pub qr_ttl: Duration,
+    /// How long a login waits for the app.
+    pub challenge_ttl: Duration,
+}
+
+/// Errors starting the sandbox.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database could not be opened or written.
+    #[error("db: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// The system random generator failed.
+    #[error("random: the system random generator failed")]
+    Random,
+}
+
+/// The shared state of every request.
+pub(crate) struct State {
+    pub(crate) config: Config,
+    origin: String,
+    db: Mutex<Connection>,
+    /// Woken whenever a login is created, for the long polls.
+    pub(crate) new_challenge: Notify,
+    rng: SystemRandom,
+}
+
+/// A demo user made by [`Sandbox::seed_demo`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    /// The SPSE user ID.
+    pub user_id: String,
+    /// Its password.
+    pub password: String,
+    /// `ppk`, `pokja` or `penyedia`.
+    pub role: String,
+}
+
+/// A running sandbox's handle: its router and state.
+#[derive(Clone)]
+pub struct Sandbox {
+    state: Arc<State>,
+}
+
+impl Sandbox {
+    /// Opens the database and prepares the routes.
+    pub fn new(config: Config) -> Result<Sandbox, Error> {
+        let db = db::open(&config.db)?;
+        let origin = origin_of(&config.base_url);
+        Ok(Sandbox {
+            state: Arc::new(State {
+                config,
+                origin,
+                db: Mutex::new(db),
+                new_challenge: Notify::new(),
+                rng: SystemRandom::new(),
+            }),
+        })
+    }
+
+    /// Every route: the protocol under `/authenticator/v1`, the pages at `/`.
+    pub fn router(&self) -> Router {
+        api::routes()
+            .merge(pages::routes())
+            .with_state(Arc::clone(&self.state))
+    }
+
+    /// Makes the demo users (idempotent): PPK2 and pokja1, officials who
+    /// approve logins with the app, and penyedia1, a provider who types codes.
+    pub fn seed_demo(&self) -> Result<Vec<DemoUser>, Error> {
+        let users = [
+            ("PPK2", "ppk", "Pejabat Pembuat Komitmen 2"),
+            ("pokja1", "pokja", "Anggota Pokja Pemilihan 1"),
+            ("penyedia1", "penyedia", "CV Maju Jaya"),
+        ];
+        let mut made = Vec::new();
+        for (user_id, role, name) in users {
+            let password = format!("latihan-{user_id}");
+            self.state.add_user(user_id, role, name, &password)?;
+            made.push(DemoUser {
+                user_id: user_id.into(),
+                password,
+                role: role.into(),
+            });
+        }
+        Ok(made)
+    }
+}
+
+impl State {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written
+        // (each change is one statement or transaction): keep serving.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The site's origin, as decisions sign it.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub(crate) fn random_bytes<const N: usize>(&self) -> [u8; N] {
+        let mut bytes = [0u8; N];
+        // SystemRandom reads the OS generator; it does not fail on Linux.
+        let _ = self.rng.fill(&mut bytes);
+        bytes
+    }
+
+    pub(crate) fn random_token(&self) -> String {
+        B64.encode(self.random_bytes::<18>())
+    }
+
+    fn add_user(&self, user_id: &str, role: &str, name: &str, password: &str) -> Result<(), Error> {
+        let salt = self.random_bytes::<16>();
+        self.db().execute(
+            "INSERT OR IGNORE INTO users (user_id, name, role, salt, password_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                user_id,
+                name,
+                role,
+                salt.to_vec(),
+                hash_password(&salt, password).to_vec()
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+/// PBKDF2-HMAC-SHA256, 100,000 rounds: even a sandbox stores no plain passwords.
+pub(crate) fn hash_password(salt: &[u8], password: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    ring::pbkdf2::derive(
+        ring::pbkdf2::PBKDF2_HMAC_SHA256,
+        std::num::NonZeroU32::MIN.saturating_add(99_999),
+        salt,
+        password.as_bytes(),
+        &mut out,
+    );
+    out
+}
+
+/// Equality whose time does not depend on where the inputs differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Unix milliseconds now.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Scheme, host and port of a base URL, as a browser writes an origin.
+fn origin_of(base_url: &str) -> String {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    let end = base_url[after_scheme..]
+        .find('/')
+        .map_or(base_url.len(), |i| after_scheme + i);
+    base_url[..end].to_owned()
+}
+
+/// The base URL of a server listening on `addr` over plain HTTP.
+pub fn http_base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_drop_the_path() {
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(
+            origin_of("https://latihan-lpse.lkpp.go.id/spse45totp"),
+            "https://latihan-lpse.lkpp.go.id"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! `spse-sandbox`: a reference SPSE server on this machine, for the demo and
+//! the tests. Prints `listening on <url>` as its first line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use spse_sandbox::{Config, Sandbox, http_base_url};
+
+/// A reference SPSE server (sandbox) speaking the SPSE authenticator protocol.
+#[derive(Parser)]
+#[command(name = "spse-sandbox", version, about)]
+struct Args {
+    /// Where to listen; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The SQLite database file (created if missing).
+    #[arg(long, default_value = "spse-sandbox.db")]
+    db: PathBuf,
+    /// Make the demo users and print one `demo user=... password=... role=...` line each.
+    #[arg(long)]
+    seed_demo: bool,
+    /// Seconds an Aktivasi QR code (and its token) lives.
+    #[arg(long, default_value_t = 60)]
+    qr_ttl: u64,
+    /// Seconds a login waits for the app.
+    #[arg(long, default_value_t = 60)]
+    challenge_ttl: u64,
+    /// The site name shown on pages and given to the app.
+    #[arg(long, default_value = "LPSE Sandbox")]
+    site_name: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: listen: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: listen: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let base_url = http_base_url(address);
+    let config = Config {
+        db: args.db,
+        base_url: base_url.clone(),
+        site_name: args.site_name,
+        qr_ttl: Duration::from_secs(args.qr_ttl),
+        challenge_ttl: Duration::from_secs(args.challenge_ttl),
+    };
+    let sandbox = match Sandbox::new(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("listening on {base_url}");
+    if args.seed_demo {
+        match sandbox.seed_demo() {
+            Ok(users) => {
+                for user in users {
+                    println!(
+                        "demo user={} password={} role={}",
+                        user.user_id, user.password, user.role
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let app = sandbox
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: serve: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
