@@ -480,14 +480,14 @@ async fn disable(Extract(state): Extract<Shared>, headers: HeaderMap) -> Respons
     Redirect::to("/beranda").into_response()
 }
 
-/// Disable and reset both end here: TOTP off, the user's devices forgotten.
+/// Disable and reset both end here: TOTP off and its secret gone. The
+/// device stays known, so the app can learn (`GET /device`: `disabled`) that
+/// its account may now be deleted; a new enrollment replaces it.
 fn turn_off_totp(state: &State, user_id: &str) {
-    let db = state.db();
-    let _ = db.execute(
+    let _ = state.db().execute(
         "UPDATE users SET totp_active = 0, totp_secret = NULL, last_step = NULL WHERE user_id = ?1",
         params![user_id],
     );
-    let _ = db.execute("DELETE FROM devices WHERE user_id = ?1", params![user_id]);
 }
 
 async fn reset_page(Extract(state): Extract<Shared>) -> Html<String> {

@@ -1,0 +1,102 @@
+//! The client's errors: each one something the app can tell a person to do.
+
+use spse_protocol::wire::ErrorCode;
+
+/// Everything that can go wrong talking to a site.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The site cannot be reached (no network, wrong address, site down).
+    #[error("site: {server} cannot be reached; check the connection and try again")]
+    Unreachable {
+        /// The server base URL.
+        server: String,
+    },
+    /// The TLS handshake failed: the certificate is not trusted or not for this site.
+    #[error("site: {server} did not prove its identity (TLS certificate refused)")]
+    Tls {
+        /// The server base URL.
+        server: String,
+    },
+    /// The site took too long to answer.
+    #[error("site: {server} did not answer in time; try again")]
+    Timeout {
+        /// The server base URL.
+        server: String,
+    },
+    /// The site refused, with a protocol error code.
+    #[error("{}", describe(*.code))]
+    Server {
+        /// What the site said went wrong.
+        code: ErrorCode,
+        /// The site's own words, in Indonesian.
+        message: String,
+    },
+    /// The site answered something that is not the protocol.
+    #[error("site: the answer was not the SPSE authenticator protocol")]
+    BadResponse,
+    /// A trusted root certificate given to the client could not be used.
+    #[error("tls: a trusted root certificate could not be read")]
+    BadRoot,
+    /// Making or using the device key failed.
+    #[error("device key: {0}")]
+    Key(spse_protocol::Error),
+}
+
+/// Plain words for each protocol error, in English (the app maps codes to
+/// both languages itself).
+fn describe(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::InvalidRequest => "site: the request was refused as malformed",
+        ErrorCode::BadSignature => "device: the site did not accept this device's signature",
+        ErrorCode::StaleTimestamp => "clock: this device's clock is too far from the site's",
+        ErrorCode::ReplayedRequest => "device: the site saw this request already",
+        ErrorCode::UnknownDevice => {
+            "device: the site no longer knows this device; TOTP was reset or the account removed"
+        }
+        ErrorCode::TotpDisabled => "account: TOTP is disabled for this account on the site",
+        ErrorCode::Blocked => "account: the account is blocked on the site",
+        ErrorCode::UnknownEnrollment => "qr: the site does not know this QR code",
+        ErrorCode::UnknownChallenge => "login: the site does not know this login",
+        ErrorCode::EnrollmentUsed => "qr: this QR code was already used; show a new one",
+        ErrorCode::ChallengeDecided => "login: this login was already answered",
+        ErrorCode::EnrollmentExpired => "qr: the QR code expired; reload the Aktivasi TOTP page",
+        ErrorCode::ChallengeExpired => "login: the login expired; log in again",
+        ErrorCode::BadCode => "code: the site refused the code; check the device's clock",
+        ErrorCode::CodeReused => "code: that code was used already; wait for the next one",
+        ErrorCode::NumberRequired => "number: type the number shown on the login page",
+        ErrorCode::NumberMismatch => "number: the number does not match the login page",
+        ErrorCode::RateLimited => "site: too many attempts; wait a few minutes",
+    }
+}
+
+impl Error {
+    pub(crate) fn from_reqwest(server: &str, error: &reqwest::Error) -> Error {
+        let server = server.to_owned();
+        if error.is_timeout() {
+            return Error::Timeout { server };
+        }
+        let mut source: Option<&dyn std::error::Error> = Some(error);
+        while let Some(e) = source {
+            if e.downcast_ref::<rustls::Error>().is_some() {
+                return Error::Tls { server };
+            }
+            source = e.source();
+        }
+        if error.is_connect() || error.is_request() {
+            return Error::Unreachable { server };
+        }
+        Error::BadResponse
+    }
+
+    /// The protocol error code, when the site refused.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Server { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+/// This crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,592 @@
+//! The whole SPSE flow against the sandbox over real HTTP on loopback: enroll,
+//! then logins approved (with the number), denied and reported; and every
+//! attack of issue 4 refused with its error code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use spse_client::{Client, Device, Error, now_ms};
+use spse_otp::{Enrollment, Payload};
+use spse_protocol::signing::{DecideFields, decide_input, request_input};
+use spse_protocol::wire::{Decision, DeviceStatus, ErrorCode, Outcome};
+use spse_protocol::{DeviceAuth, DeviceKey};
+use spse_sandbox::{Config, Sandbox};
+use tempfile::TempDir;
+
+/// A sandbox serving on 127.0.0.1, stopped when dropped.
+struct Site {
+    base: String,
+    _dir: TempDir,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn start(qr_ttl: u64, challenge_ttl: u64) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+    let sandbox = Sandbox::new(Config {
+        db: dir.path().join("sandbox.db"),
+        base_url: base.clone(),
+        site_name: "LPSE Sandbox".into(),
+        qr_ttl: Duration::from_secs(qr_ttl),
+        challenge_ttl: Duration::from_secs(challenge_ttl),
+    })
+    .unwrap();
+    sandbox.seed_demo().unwrap();
+    let app = sandbox
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Site {
+        base,
+        _dir: dir,
+        server,
+    }
+}
+
+/// A reqwest builder for the test's own raw requests (ring as rustls provider).
+fn plain_http() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+/// A browser: logs in with a form, keeps the session cookie.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Browser {
+    async fn login(site: &Site, user: &str) -> (Browser, String) {
+        let http = plain_http()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = http
+            .post(format!("{}/login", site.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("user-agent", "Mozilla/5.0 (test) Firefox/145.0")
+            .body(format!("user_id={user}&password=latihan-{user}"))
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        (
+            Browser {
+                http,
+                base: site.base.clone(),
+                cookie,
+            },
+            location,
+        )
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn status(&self) -> serde_json::Value {
+        self.get("/login/status").await.json().await.unwrap()
+    }
+
+    async fn enrollment(&self) -> Enrollment {
+        let text = self
+            .get("/totp/aktivasi/payload")
+            .await
+            .text()
+            .await
+            .unwrap();
+        match Payload::parse(&text).unwrap() {
+            Payload::Spse(enrollment) => enrollment,
+            other => panic!("not an SPSE payload: {other:?}"),
+        }
+    }
+
+    async fn post_code(&self, code: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/login/code", self.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("code={code}"))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Enrolls `user` from its Aktivasi page; returns the device.
+async fn enroll(site: &Site, client: &Client, user: &str) -> (Device, Enrollment) {
+    let (browser, location) = Browser::login(site, user).await;
+    assert_eq!(location, "/beranda");
+    let enrollment = browser.enrollment().await;
+    assert_eq!(enrollment.server.as_str(), site.base);
+    assert!(enrollment.server.is_training());
+    let enrolled = client.enroll(&enrollment, "Test phone").await.unwrap();
+    assert_eq!(enrolled.site_name, "LPSE Sandbox");
+    (enrolled.device, enrollment)
+}
+
+/// Disables TOTP through the mailbox reset link (the path a user without
+/// their phone takes), then checks the site says so.
+async fn disable_totp(site: &Site, user: &str) {
+    let http = plain_http()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    http.post(format!("{}/totp/reset", site.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user_id={user}"))
+        .send()
+        .await
+        .unwrap();
+    let mailbox = http
+        .get(format!("{}/mailbox", site.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = mailbox.find("/totp/reset/confirm?token=").unwrap();
+    let end = start + mailbox[start..].find('"').unwrap();
+    let page = http
+        .get(format!("{}{}", site.base, &mailbox[start..end]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("telah direset"));
+}
+
+fn server_code(result: Result<impl std::fmt::Debug, Error>) -> ErrorCode {
+    match result {
+        Err(Error::Server { code, .. }) => code,
+        other => panic!("expected a server refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn enroll_then_approve_deny_and_report() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    assert_eq!(
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Active
+    );
+
+    // Approve, with the number the waiting page shows.
+    let (browser, location) = Browser::login(&site, "PPK2").await;
+    assert_eq!(location, "/login/wait");
+    let status = browser.status().await;
+    assert_eq!(status["state"], "waiting");
+    let number = status["number"].as_u64().unwrap().to_string();
+    let pending = client.pending(&site.base, &device, 5).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let challenge = &pending[0];
+    assert!(challenge.number_match);
+    assert_eq!(challenge.user_id, "PPK2");
+    assert_eq!(challenge.origin, site.base);
+    assert_eq!(challenge.ip, "127.0.0.1");
+    assert!(challenge.user_agent.contains("Firefox"));
+    let answer = client
+        .decide(
+            &site.base,
+            &device,
+            challenge,
+            Decision::Approve,
+            Some(&number),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.result, Outcome::Accepted);
+    assert_eq!(answer.message, "Login PPK2 diterima");
+    assert_eq!(browser.status().await["state"], "accepted");
+    assert_eq!(browser.get("/beranda").await.status(), 200);
+
+    // Deny.
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    let answer = client
+        .decide(&site.base, &device, &challenge, Decision::Deny, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (answer.result, answer.message.as_str()),
+        (Outcome::Denied, "Login PPK2 ditolak")
+    );
+    assert_eq!(browser.status().await["state"], "denied");
+
+    // Report ("Bukan saya"): refused, and pushes pause; the code page still works.
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    let answer = client
+        .decide(&site.base, &device, &challenge, Decision::Report, None)
+        .await
+        .unwrap();
+    assert_eq!(answer.result, Outcome::Reported);
+    assert_eq!(browser.status().await["state"], "denied");
+    let (_, location) = Browser::login(&site, "PPK2").await;
+    assert_eq!(location, "/login/code", "pushes are paused after a report");
+    assert!(
+        client
+            .pending(&site.base, &device, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_long_poll_answers_as_soon_as_a_login_waits() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let started = std::time::Instant::now();
+    let poll = {
+        let (client, base) = (client.clone(), site.base.clone());
+        tokio::spawn(async move { client.pending(&base, &device, 20).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _browser = Browser::login(&site, "PPK2").await;
+    let seen = poll.await.unwrap().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn numbers_are_checked_and_limited() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let number = browser.status().await["number"].as_u64().unwrap();
+    let wrong = ((number - 10 + 1) % 90 + 10).to_string();
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    let right = number.to_string();
+    let decide = |n: Option<String>| {
+        let (client, base, challenge) = (client.clone(), site.base.clone(), challenge.clone());
+        let device = &device;
+        async move {
+            client
+                .decide(&base, device, &challenge, Decision::Approve, n.as_deref())
+                .await
+        }
+    };
+    assert_eq!(server_code(decide(None).await), ErrorCode::NumberRequired);
+    assert_eq!(
+        server_code(decide(Some(wrong.clone())).await),
+        ErrorCode::NumberMismatch
+    );
+    assert_eq!(
+        browser.status().await["state"],
+        "waiting",
+        "a wrong number leaves it pending"
+    );
+    assert_eq!(
+        server_code(decide(Some(wrong.clone())).await),
+        ErrorCode::NumberMismatch
+    );
+    assert_eq!(
+        server_code(decide(Some(wrong)).await),
+        ErrorCode::NumberMismatch
+    );
+    // The third wrong number refused the login: even the right one is too late.
+    assert_eq!(
+        server_code(decide(Some(right)).await),
+        ErrorCode::ChallengeDecided
+    );
+    assert_eq!(browser.status().await["state"], "denied");
+}
+
+/// A decision signed by hand, to replay, forge or date it.
+fn raw_decision(
+    device_id: &str,
+    key: &DeviceKey,
+    challenge: &spse_protocol::wire::Challenge,
+    number: &str,
+    ts: u64,
+) -> (String, String, Vec<u8>) {
+    let sig = key
+        .sign(
+            &decide_input(&DecideFields {
+                tx_id: &challenge.tx_id,
+                nonce: &challenge.nonce,
+                origin: &challenge.origin,
+                user_id: &challenge.user_id,
+                decision: "approve",
+                number,
+                device_id,
+                iat: ts,
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    let body = serde_json::to_vec(&serde_json::json!({
+        "device_id": device_id, "decision": "approve", "number": number, "iat": ts, "sig": sig
+    }))
+    .unwrap();
+    let path = format!("/authenticator/v1/challenges/{}", challenge.tx_id);
+    let auth = DeviceAuth {
+        device_id: device_id.to_owned(),
+        ts,
+        sig: key
+            .sign(&request_input("POST", &path, ts, &body).unwrap())
+            .unwrap(),
+    };
+    (path, auth.header(), body)
+}
+
+async fn send_raw(base: &str, path: &str, auth: &str, body: &[u8]) -> (u16, String) {
+    let response = plain_http()
+        .build()
+        .unwrap()
+        .post(format!("{base}{path}"))
+        .header("authorization", auth)
+        .header("content-type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert!(json["server_time"].as_u64().is_some());
+    (status, json["error"].as_str().unwrap_or("").to_owned())
+}
+
+#[tokio::test]
+async fn replayed_forged_foreign_and_stale_decisions_are_refused() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (other, _) = enroll(&site, &client, "pokja1").await;
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let number = browser.status().await["number"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+
+    // Forged: the right device id, another key.
+    let forger = DeviceKey::generate().unwrap();
+    let (path, auth, body) =
+        raw_decision(&device.device_id, &forger, &challenge, &number, now_ms());
+    assert_eq!(
+        send_raw(&site.base, &path, &auth, &body).await,
+        (401, "bad_signature".into())
+    );
+
+    // Another device (pokja1's) signing for PPK2's login.
+    let (path, auth, body) =
+        raw_decision(&other.device_id, &other.key, &challenge, &number, now_ms());
+    assert_eq!(
+        send_raw(&site.base, &path, &auth, &body).await,
+        (404, "unknown_challenge".into())
+    );
+
+    // Stale: signed two minutes ago.
+    let old = now_ms() - 120_000;
+    let (path, auth, body) = raw_decision(&device.device_id, &device.key, &challenge, &number, old);
+    assert_eq!(
+        send_raw(&site.base, &path, &auth, &body).await,
+        (401, "stale_timestamp".into())
+    );
+
+    // Valid once; the very same request again is a replay.
+    let (path, auth, body) = raw_decision(
+        &device.device_id,
+        &device.key,
+        &challenge,
+        &number,
+        now_ms(),
+    );
+    assert_eq!(send_raw(&site.base, &path, &auth, &body).await.0, 200);
+    assert_eq!(
+        send_raw(&site.base, &path, &auth, &body).await,
+        (401, "replayed_request".into())
+    );
+    // Freshly signed, the decided login is still refused.
+    assert_eq!(
+        server_code(
+            client
+                .decide(
+                    &site.base,
+                    &device,
+                    &challenge,
+                    Decision::Approve,
+                    Some(&number)
+                )
+                .await
+        ),
+        ErrorCode::ChallengeDecided
+    );
+    assert_eq!(browser.status().await["state"], "accepted");
+}
+
+#[tokio::test]
+async fn expired_logins_and_qr_codes_are_refused() {
+    let site = start(1, 1).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let number = browser.status().await["number"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(browser.status().await["state"], "expired");
+    assert_eq!(
+        server_code(
+            client
+                .decide(
+                    &site.base,
+                    &device,
+                    &challenge,
+                    Decision::Approve,
+                    Some(&number)
+                )
+                .await
+        ),
+        ErrorCode::ChallengeExpired
+    );
+
+    let (browser, _) = Browser::login(&site, "pokja1").await;
+    let enrollment = browser.enrollment().await;
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(
+        server_code(client.enroll(&enrollment, "late phone").await),
+        ErrorCode::EnrollmentExpired
+    );
+}
+
+#[tokio::test]
+async fn enrollment_tokens_and_codes_are_single_use() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (_, enrollment) = enroll(&site, &client, "penyedia1").await;
+    assert_eq!(
+        server_code(client.enroll(&enrollment, "second phone").await),
+        ErrorCode::EnrollmentUsed
+    );
+    // The provider logs in with a code; the code enrollment used is refused.
+    let (browser, location) = Browser::login(&site, "penyedia1").await;
+    assert_eq!(location, "/login/code");
+    let now = now_ms() / 1000;
+    let used = enrollment.account.code_at(now).to_string();
+    let response = browser.post_code(&used).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("code_reused"));
+    // The next step's code works once.
+    let next = enrollment.account.code_at(now + 30).to_string();
+    assert_eq!(browser.post_code(&next).await.status(), 303);
+    assert_eq!(browser.get("/beranda").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_push_flood_stops_at_the_rate_limit() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let mut waiting = 0;
+    for _ in 0..8 {
+        let (_, location) = Browser::login(&site, "PPK2").await;
+        if location == "/login/wait" {
+            waiting += 1;
+        }
+    }
+    assert_eq!(waiting, 5);
+    assert_eq!(
+        client.pending(&site.base, &device, 0).await.unwrap().len(),
+        5
+    );
+}
+
+#[tokio::test]
+async fn disabled_totp_and_removed_devices_are_told_apart() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    // TOTP reset on the site: the device learns it, logins need no push.
+    disable_totp(&site, "PPK2").await;
+    assert_eq!(
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Disabled
+    );
+    assert_eq!(
+        server_code(client.pending(&site.base, &device, 0).await),
+        ErrorCode::TotpDisabled
+    );
+    let (_, location) = Browser::login(&site, "PPK2").await;
+    assert_eq!(location, "/beranda", "no second factor once TOTP is off");
+    // Deleting the account on the phone then removes the device on the site.
+    client.unenroll(&site.base, &device).await.unwrap();
+    assert_eq!(
+        server_code(client.device_status(&site.base, &device).await),
+        ErrorCode::UnknownDevice
+    );
+}
+
+#[tokio::test]
+async fn a_site_that_is_down_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = Client::new(&[]).unwrap();
+    let device = Device {
+        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        key: DeviceKey::generate().unwrap(),
+    };
+    let error = client.pending(&base, &device, 0).await.unwrap_err();
+    assert!(matches!(error, Error::Unreachable { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!("site: {base} cannot be reached; check the connection and try again")
+    );
+}
