@@ -4,8 +4,12 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use spse_otp::{Account, Kind, Payload};
-use spse_vault::{Keystore, Recovery, Site, StoredAccount, Vault};
+use spse_client::{Client, Device};
+use spse_otp::{Enrollment, Kind, Payload};
+use spse_protocol::DeviceKey;
+use spse_protocol::wire::DeviceStatus;
+use spse_vault::{DeviceIdentity, Keystore, Recovery, Site, StoredAccount, Vault};
+use zeroize::Zeroizing;
 
 use crate::error::CliError;
 use crate::payloads::{now, read_payload};
@@ -13,7 +17,7 @@ use crate::prompt::confirm;
 
 /// Opens the vault in `--data-dir` (or the platform data folder), warning on
 /// stderr when it had to be opened from its backup.
-fn open(data_dir: Option<PathBuf>) -> Result<Vault, CliError> {
+pub(crate) fn open(data_dir: Option<PathBuf>) -> Result<Vault, CliError> {
     let dir = match data_dir {
         Some(dir) => dir,
         None => dirs::data_dir()
@@ -31,50 +35,88 @@ fn open(data_dir: Option<PathBuf>) -> Result<Vault, CliError> {
     Ok(vault)
 }
 
-/// `spse-auth add`: stores every account of the payload.
+/// `spse-auth add`: an SPSE payload enrolls with its site, then is stored
+/// with its device identity; other payloads are stored as codes-only accounts.
 pub(crate) fn add(
     data_dir: Option<PathBuf>,
     argument: &str,
     yes: bool,
 ) -> Result<String, CliError> {
     let payload = read_payload(argument)?;
-    let (accounts, site): (Vec<Account>, Option<Site>) = match payload {
-        Payload::Spse(enrollment) => {
-            if enrollment.server.is_training() {
-                confirm(
-                    yes,
-                    &format!(
-                        "server: {} is a training server over plain http",
-                        enrollment.server
-                    ),
-                )?;
-            }
-            let site = Site {
-                server: enrollment.server.as_str().to_owned(),
-                name: enrollment.account.issuer().map(str::to_owned),
-                training: enrollment.server.is_training(),
-            };
-            (vec![enrollment.account], Some(site))
-        }
-        Payload::Otpauth(account) => (vec![account], None),
-        Payload::Migration(accounts) => (accounts, None),
-    };
     let mut vault = open(data_dir)?;
+    let accounts = match payload {
+        Payload::Spse(enrollment) => return enroll(&mut vault, &enrollment, yes),
+        Payload::Otpauth(account) => vec![account],
+        Payload::Migration(accounts) => accounts,
+    };
     let mut out = String::new();
     for account in accounts {
-        let id = match vault.add(account.clone(), site.clone(), yes) {
+        let id = match vault.add(account.clone(), None, yes) {
             Err(spse_vault::Error::AlreadyExists { what, .. }) => {
-                confirm(
-                    false,
-                    &format!("account: {what} is already in the vault and will be replaced"),
-                )?;
-                vault.add(account, site.clone(), true)?
+                confirm(false, &replaced(&what))?;
+                vault.add(account, None, true)?
             }
             other => other?,
         };
         let _ = writeln!(out, "added {id}");
     }
     Ok(out)
+}
+
+fn replaced(what: &str) -> String {
+    format!("account: {what} is already in the vault and will be replaced")
+}
+
+/// Enrolls the QR's account with its SPSE site and stores it. Everything
+/// that needs the user's word is asked first: the token is single use.
+fn enroll(vault: &mut Vault, enrollment: &Enrollment, yes: bool) -> Result<String, CliError> {
+    let server = enrollment.server.as_str();
+    if enrollment.server.is_training() {
+        confirm(
+            yes,
+            &format!("server: {server} is a training server over plain http"),
+        )?;
+    }
+    let probe = Site {
+        server: server.to_owned(),
+        name: None,
+        training: enrollment.server.is_training(),
+        device: None,
+    };
+    let existing = vault
+        .accounts()
+        .iter()
+        .find(|a| a.same_as(&enrollment.account, Some(&probe)));
+    let replace = match existing {
+        Some(existing) => {
+            confirm(yes, &replaced(&existing.describe()))?;
+            true
+        }
+        None => false,
+    };
+    let enrolled = runtime()?.block_on(Client::new(&[])?.enroll(enrollment, DEVICE_NAME))?;
+    let site = Site {
+        name: Some(enrolled.site_name),
+        device: Some(DeviceIdentity {
+            id: enrolled.device.device_id,
+            key: Zeroizing::new(enrolled.device.key.pkcs8().to_vec()),
+        }),
+        ..probe
+    };
+    let id = vault.add(enrollment.account.clone(), Some(site), replace)?;
+    eprintln!("Akun pada {server} berhasil ditambahkan / account added on {server}");
+    Ok(format!("added {id}\n"))
+}
+
+/// How the site lists this device.
+const DEVICE_NAME: &str = "spse-auth (command line)";
+
+/// A runtime for the network calls of one command.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)
 }
 
 /// Who an account is, as both JSON listings start.
@@ -168,21 +210,69 @@ pub(crate) fn codes(data_dir: Option<PathBuf>, json: bool) -> Result<String, Cli
     }))
 }
 
-/// `spse-auth remove`.
+/// `spse-auth remove`: asks the site first whether TOTP is still on, and
+/// warns that removing then locks the user out; tells the site to forget the
+/// device once the account is gone.
 pub(crate) fn remove(data_dir: Option<PathBuf>, id: &str, yes: bool) -> Result<String, CliError> {
     let mut vault = open(data_dir)?;
     let stored = vault
         .get(id)
-        .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?;
-    confirm(
-        yes,
-        &format!(
-            "remove: {} will be deleted with its secret; disable TOTP on the site first",
-            stored.describe()
-        ),
-    )?;
+        .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?
+        .clone();
+    let enrolled = enrolled_device(&stored)?;
+    let client = Client::new(&[])?;
+    let runtime = runtime()?;
+    let question = match &enrolled {
+        Some((server, device)) => match runtime.block_on(client.device_status(server, device)) {
+            Ok(DeviceStatus::Active) => format!(
+                "remove: TOTP is still active for {}; removing it locks you out of the site \
+                 until you use \"Reset TOTP\" there",
+                stored.describe()
+            ),
+            Ok(_) | Err(spse_client::Error::Server { .. }) => deleted(&stored),
+            Err(e) => format!(
+                "remove: {e}, so TOTP may still be active; {}",
+                deleted(&stored)
+            ),
+        },
+        None => deleted(&stored),
+    };
+    confirm(yes, &question)?;
     vault.remove(id)?;
+    if let Some((server, device)) = &enrolled
+        && let Err(e) = runtime.block_on(client.unenroll(server, device))
+    {
+        eprintln!("warning: the site was not told to forget this device: {e}");
+    }
     Ok(format!("removed {id}\n"))
+}
+
+fn deleted(stored: &StoredAccount) -> String {
+    format!(
+        "remove: {} will be deleted with its secret; disable TOTP on the site first",
+        stored.describe()
+    )
+}
+
+/// The site and device of an enrolled SPSE account; `None` for others.
+pub(crate) fn enrolled_device(
+    stored: &StoredAccount,
+) -> Result<Option<(String, Device)>, CliError> {
+    let Some(site) = &stored.site else {
+        return Ok(None);
+    };
+    let Some(identity) = &site.device else {
+        return Ok(None);
+    };
+    let key = DeviceKey::from_pkcs8(identity.key.clone())
+        .map_err(|e| CliError::Site(spse_client::Error::Key(e)))?;
+    Ok(Some((
+        site.server.clone(),
+        Device {
+            device_id: identity.id.clone(),
+            key,
+        },
+    )))
 }
 
 /// The list as text: a heading per SPSE site, then `line` for each account.

@@ -14,6 +14,15 @@ pub(crate) enum CliError {
     /// The vault or the keystore refused.
     #[error(transparent)]
     Vault(#[from] spse_vault::Error),
+    /// The site could not be reached, or refused.
+    #[error(transparent)]
+    Site(#[from] spse_client::Error),
+    /// No waiting login has this id.
+    #[error("tx: no login {0} is waiting for any account; run `spse-auth pending`")]
+    UnknownLogin(String),
+    /// The account was stored without enrolling, so it has no device to talk with.
+    #[error("id: {0} has no enrolled device on its site (codes only)")]
+    NotEnrolled(String),
     /// The command line itself is wrong (unknown flag, missing argument).
     #[error("arguments: {0}")]
     Usage(String),
@@ -27,6 +36,9 @@ pub(crate) enum CliError {
     /// No data folder was given and the platform has none.
     #[error("data-dir: no data folder on this system; pass --data-dir or set SPSE_AUTH_DATA_DIR")]
     NoDataDir,
+    /// The async runtime for network calls could not start.
+    #[error("runtime: could not start ({0})")]
+    Runtime(io::Error),
     /// Standard output is closed or full.
     #[error("output: could not write ({0})")]
     Output(io::Error),
@@ -34,17 +46,20 @@ pub(crate) enum CliError {
 
 impl CliError {
     /// The exit status README documents: 2 bad input, 3 vault or keystore,
-    /// 1 anything else.
+    /// 4 network or server, 1 anything else.
     pub(crate) fn exit_status(&self) -> u8 {
         match self {
             CliError::Payload(_)
             | CliError::Usage(_)
             | CliError::Unconfirmed(_)
             | CliError::Stdin(_)
-            | CliError::NoDataDir => 2,
+            | CliError::NoDataDir
+            | CliError::UnknownLogin(_)
+            | CliError::NotEnrolled(_) => 2,
+            CliError::Site(_) => 4,
             CliError::Vault(e) if e.is_bad_input() => 2,
             CliError::Vault(_) => 3,
-            CliError::Output(_) => 1,
+            CliError::Output(_) | CliError::Runtime(_) => 1,
         }
     }
 }

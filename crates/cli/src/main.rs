@@ -6,6 +6,7 @@
 
 mod accounts;
 mod error;
+mod logins;
 mod payloads;
 mod prompt;
 
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use spse_protocol::wire::Decision;
 
 use crate::error::CliError;
 
@@ -66,6 +68,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the logins waiting for an answer, on every enrolled site.
+    Pending {
+        /// Wait up to this many seconds (at most 30) for a login to appear.
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        wait: u64,
+        /// One JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Authorize a login ("Ya"); prints the site's answer.
+    Approve {
+        /// The login's id, as `pending` shows it.
+        tx: String,
+        /// The 2-digit number the login page shows.
+        #[arg(long, value_name = "NN")]
+        number: Option<String>,
+    },
+    /// Refuse a login ("Tidak").
+    Deny {
+        /// The login's id.
+        tx: String,
+    },
+    /// Refuse and report a login you did not start ("Bukan saya").
+    Report {
+        /// The login's id.
+        tx: String,
+    },
+    /// Ask the site whether TOTP is still active for an account.
+    Status {
+        /// The account id.
+        id: String,
+    },
     /// Remove an account (and its secret) from the vault.
     Remove {
         /// The account id, as `list` shows it.
@@ -94,6 +128,13 @@ fn main() -> ExitCode {
         Command::List { json } => accounts::list(data_dir, json),
         Command::Codes { json } => accounts::codes(data_dir, json),
         Command::Remove { id, yes } => accounts::remove(data_dir, &id, yes),
+        Command::Pending { wait, json } => logins::pending(data_dir, wait, json),
+        Command::Approve { tx, number } => {
+            logins::decide(data_dir, &tx, Decision::Approve, number.as_deref())
+        }
+        Command::Deny { tx } => logins::decide(data_dir, &tx, Decision::Deny, None),
+        Command::Report { tx } => logins::decide(data_dir, &tx, Decision::Report, None),
+        Command::Status { id } => logins::status(data_dir, &id),
     };
     match result.and_then(|out| {
         std::io::stdout()

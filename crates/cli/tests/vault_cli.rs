@@ -10,10 +10,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-const SPSE: &str = "otpauth://totp/LPSE%20Kudus:PPK2?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
-                    &issuer=LPSE%20Kudus&spse=https%3A%2F%2Flpse.kuduskab.go.id&enroll=tok1";
-const TRAINING: &str = "otpauth://totp/Latihan:PPK2?secret=JBSWY3DPEHPK3PXP\
-                        &spse=http%3A%2F%2F127.0.0.1%3A8080&enroll=tok2";
+mod common;
+use common::TestSite;
+
 const PLAIN: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const MIGRATION: &str = "otpauth-migration://offline?data=CkIKIDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDEyEg9ib2JAZXhhbXBsZS5jb20aB0FDTUUgQ28gAigCMAIKJwoUMTIzNDU2Nzg5MDEyMzQ1Njc4OTASBWNhcm9sGgAgASgBMAE4BRABGAEgACi5YA%3D%3D";
 
@@ -60,9 +59,11 @@ fn added_ids(stdout: &str) -> Vec<String> {
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 fn add_list_codes_remove() {
+    let site = TestSite::start();
+    let payload = site.payload("PPK2");
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    let spse = added_ids(&ok(dir, &["add", SPSE]));
+    let spse = added_ids(&ok(dir, &["add", &payload, "--yes"]));
     let plain = added_ids(&ok(dir, &["add", PLAIN]));
     let migrated = added_ids(&ok(dir, &["add", MIGRATION]));
     assert_eq!((spse.len(), plain.len(), migrated.len()), (1, 1, 2));
@@ -71,15 +72,15 @@ fn add_list_codes_remove() {
     assert_eq!(listed.len(), 4);
     assert_eq!(
         listed[0],
-        serde_json::json!({"id": spse[0], "site": "https://lpse.kuduskab.go.id",
-            "issuer": "LPSE Kudus", "account": "PPK2", "type": "totp", "digits": 6, "period": 30})
+        serde_json::json!({"id": spse[0], "site": site.base,
+            "issuer": "LPSE Sandbox", "account": "PPK2", "type": "totp", "digits": 6, "period": 30})
     );
     assert_eq!(listed[3]["type"], "hotp");
     assert_eq!(listed[3]["period"], Value::Null);
 
     let text_list = ok(dir, &["list"]);
     assert!(
-        text_list.starts_with("https://lpse.kuduskab.go.id\n  "),
+        text_list.starts_with(&format!("{}\n  ", site.base)),
         "{text_list}"
     );
     assert!(
@@ -102,7 +103,7 @@ fn add_list_codes_remove() {
     let candidates: Vec<String> = [now - 1, now]
         .iter()
         .map(|t| {
-            ok(dir, &["code", SPSE, "--at", &t.to_string()])
+            ok(dir, &["code", &payload, "--at", &t.to_string()])
                 .trim()
                 .to_owned()
         })
@@ -137,60 +138,75 @@ fn add_list_codes_remove() {
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 fn replacing_and_training_servers_need_confirmation() {
+    let site = TestSite::start();
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    let first = added_ids(&ok(dir, &["add", SPSE]));
-    let out = run(dir, &["add", SPSE]);
+    let payload = site.payload("PPK2");
+    let out = run(dir, &["add", &payload]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: account: PPK2 on https://lpse.kuduskab.go.id is already in the vault and will \
-         be replaced; add --yes to confirm\n"
+        format!(
+            "error: server: {} is a training server over plain http; add --yes to confirm\n",
+            site.base
+        )
     );
-    let second = added_ids(&ok(dir, &["add", SPSE, "--yes"]));
+    assert!(list(dir).is_empty(), "nothing stored before confirming");
+    let first = added_ids(&ok(dir, &["add", &payload, "--yes"]));
+
+    // "Reset TOTP" on the site, then the new QR replaces the account.
+    site.reset("PPK2");
+    let again = site.payload("PPK2");
+    let out = run(dir, &["add", &again]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let second = added_ids(&ok(dir, &["add", &again, "--yes"]));
     assert_ne!(first, second);
     assert_eq!(list(dir).len(), 1);
-
-    let out = run(dir, &["add", TRAINING]);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        text(&out.stderr),
-        "error: server: http://127.0.0.1:8080 is a training server over plain http; add --yes \
-         to confirm\n"
-    );
-    assert_eq!(list(dir).len(), 1, "nothing stored before confirming");
-    ok(dir, &["add", TRAINING, "--yes"]);
-    assert_eq!(list(dir).len(), 2);
     let out = run(dir, &["add", "otpauth://totp/x?secret=1"]);
     assert_eq!(out.status.code(), Some(2));
+    // The same codes-only account twice needs confirming too.
+    ok(dir, &["add", PLAIN]);
+    let out = run(dir, &["add", PLAIN]);
+    assert_eq!(
+        text(&out.stderr),
+        "error: account: GitHub: alice is already in the vault and will be replaced; add --yes \
+         to confirm\n"
+    );
 }
 
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 fn the_data_folder_holds_no_secret() {
+    let site = TestSite::start();
+    let payload = site.payload("PPK2");
+    let secret = match spse_otp::Payload::parse(&payload).unwrap() {
+        spse_otp::Payload::Spse(e) => e.account.secret().to_base32().to_string(),
+        _ => unreachable!(),
+    };
     let dir = tempfile::tempdir().unwrap();
-    ok(dir.path(), &["add", SPSE]);
+    ok(dir.path(), &["add", &payload, "--yes"]);
     ok(dir.path(), &["add", PLAIN]);
     ok(dir.path(), &["add", MIGRATION]);
     ok(dir.path(), &["add", PLAIN.replace("alice", "bob").as_str()]);
     for entry in fs::read_dir(dir.path()).unwrap() {
         let bytes = fs::read(entry.unwrap().path()).unwrap();
         let text = String::from_utf8_lossy(&bytes).to_uppercase();
-        for secret in ["GEZDGNBVGY3TQOJQ", "JBSWY3DPEHPK3PXP", "MFRGGZDF"] {
+        for secret in [secret.as_str(), "GEZDGNBVGY3TQOJQ", "JBSWY3DPEHPK3PXP"] {
             assert!(!text.contains(secret));
         }
         assert!(!bytes.windows(20).any(|w| w == b"12345678901234567890"));
         // Sites and issuers are sealed too ('.' and ' ' are outside base64url).
-        assert!(!text.contains("KUDUSKAB.GO.ID") && !text.contains("LPSE KUDUS"));
+        assert!(!text.contains("127.0.0.1") && !text.contains("LPSE SANDBOX"));
     }
 }
 
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
 fn damage_and_a_missing_keystore_are_clear_errors_that_change_nothing() {
+    let site = TestSite::start();
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    ok(dir, &["add", SPSE]);
+    ok(dir, &["add", &site.payload("PPK2"), "--yes"]);
     ok(dir, &["add", PLAIN]);
     let current = dir.join("vault.json");
     let backup = dir.join("vault.json.bak");

@@ -27,6 +27,7 @@ fn filled(dir: &std::path::Path, keystore: &Keystore) -> Vault {
             server: format!("https://lpse{}.go.id", i % 40),
             name: Some(format!("LPSE {}", i % 40)),
             training: false,
+            device: None,
         };
         vault.add(account, Some(site), false).unwrap();
     }

@@ -16,6 +16,55 @@ pub struct Site {
     pub name: Option<String>,
     /// An `http://` training server the user confirmed.
     pub training: bool,
+    /// The device identity this account enrolled with (format 2); `None`
+    /// for an account stored without enrolling (format 1 vaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceIdentity>,
+}
+
+/// The enrolled device of one SPSE account: its id and its private key (the
+/// PKCS#8 document of its ECDSA P-256 key), wiped on drop, never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    /// 16 random bytes, base64url: the protocol's `device_id`.
+    pub id: String,
+    /// base64url of the PKCS#8 private key.
+    #[serde(with = "b64_secret")]
+    pub key: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for DeviceIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceIdentity")
+            .field("id", &self.id)
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// Base64url (no padding) for key bytes, with the text wiped after use.
+mod b64_secret {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use zeroize::Zeroizing;
+
+    pub(super) fn serialize<S: Serializer>(
+        key: &Zeroizing<Vec<u8>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let text = Zeroizing::new(B64.encode(key.as_slice()));
+        s.serialize_str(&text)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Zeroizing<Vec<u8>>, D::Error> {
+        let text = Zeroizing::<String>::deserialize(d)?;
+        B64.decode(text.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(|_| serde::de::Error::custom("device key: not base64url"))
+    }
 }
 
 /// One account in the vault.

@@ -14,8 +14,9 @@ use crate::keystore::VaultKey;
 
 /// The `format` value of every vault file.
 pub const FORMAT: &str = "spse-auth-vault";
-/// The newest format version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The format version this build writes: 2 adds the device identity of
+/// enrolled SPSE accounts. It reads every version up to this one.
+pub const VERSION: u32 = 2;
 const CIPHER: &str = "AES-256-GCM";
 const KEY_SOURCE: &str = "keyring";
 const KEY_CHECK_LABEL: &[u8] = b"spse-auth-vault key check v1";

@@ -17,6 +17,7 @@ fn add_ppk2(vault: &mut Vault) -> String {
         server: "https://lpse.kuduskab.go.id".into(),
         name: Some("LPSE Kudus".into()),
         training: false,
+        device: None,
     };
     vault.add(account, Some(site), false).unwrap()
 }

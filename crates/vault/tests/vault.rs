@@ -22,6 +22,7 @@ fn site(server: &str) -> Option<Site> {
         server: server.into(),
         name: Some("LPSE".into()),
         training: false,
+        device: None,
     })
 }
 

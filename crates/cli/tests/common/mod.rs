@@ -1,0 +1,152 @@
+//! A sandbox SPSE site on 127.0.0.1 for the CLI's tests, served by its own
+//! runtime thread, and a browser that logs in to it.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde_json::Value;
+use spse_sandbox::{Config, Sandbox};
+use tempfile::TempDir;
+
+pub(crate) struct TestSite {
+    pub(crate) base: String,
+    runtime: tokio::runtime::Runtime,
+    _dir: TempDir,
+}
+
+impl TestSite {
+    pub(crate) fn start() -> TestSite {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+        let sandbox = Sandbox::new(Config {
+            db: dir.path().join("sandbox.db"),
+            base_url: base.clone(),
+            site_name: "LPSE Sandbox".into(),
+            qr_ttl: Duration::from_secs(60),
+            challenge_ttl: Duration::from_secs(60),
+        })
+        .unwrap();
+        sandbox.seed_demo().unwrap();
+        let app = sandbox
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        TestSite {
+            base,
+            runtime,
+            _dir: dir,
+        }
+    }
+
+    /// Logs `user` in; returns the browser and where the site sent it.
+    pub(crate) fn login(&self, user: &str) -> (Browser<'_>, String) {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = self
+            .runtime
+            .block_on(
+                http.post(format!("{}/login", self.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!("user_id={user}&password=latihan-{user}"))
+                    .send(),
+            )
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        (
+            Browser {
+                site: self,
+                http,
+                cookie,
+            },
+            location,
+        )
+    }
+
+    /// A fresh Aktivasi payload for `user` (TOTP not yet active for them).
+    pub(crate) fn payload(&self, user: &str) -> String {
+        let (browser, _) = self.login(user);
+        browser.get_text("/totp/aktivasi/payload")
+    }
+
+    /// "Reset TOTP" through the mailbox link.
+    pub(crate) fn reset(&self, user: &str) {
+        let http = reqwest::Client::new();
+        self.runtime
+            .block_on(
+                http.post(format!("{}/totp/reset", self.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!("user_id={user}"))
+                    .send(),
+            )
+            .unwrap();
+        let mailbox = self
+            .runtime
+            .block_on(async {
+                http.get(format!("{}/mailbox", self.base))
+                    .send()
+                    .await?
+                    .text()
+                    .await
+            })
+            .unwrap();
+        let start = mailbox.find("/totp/reset/confirm?token=").unwrap();
+        let end = start + mailbox[start..].find('"').unwrap();
+        let status = self
+            .runtime
+            .block_on(
+                http.get(format!("{}{}", self.base, &mailbox[start..end]))
+                    .send(),
+            )
+            .unwrap()
+            .status();
+        assert_eq!(status, 200);
+    }
+}
+
+pub(crate) struct Browser<'a> {
+    site: &'a TestSite,
+    http: reqwest::Client,
+    cookie: String,
+}
+
+impl Browser<'_> {
+    pub(crate) fn get_text(&self, path: &str) -> String {
+        self.site
+            .runtime
+            .block_on(async {
+                self.http
+                    .get(format!("{}{path}", self.site.base))
+                    .header("cookie", &self.cookie)
+                    .send()
+                    .await?
+                    .text()
+                    .await
+            })
+            .unwrap()
+    }
+
+    pub(crate) fn status(&self) -> Value {
+        serde_json::from_str(&self.get_text("/login/status")).unwrap()
+    }
+}
