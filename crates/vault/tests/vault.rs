@@ -412,7 +412,7 @@ fn a_newer_format_is_refused() {
     let (dir, keystore) = vault_with_two_saves();
     let current = dir.path().join("vault.json");
     let text = fs::read_to_string(&current).unwrap();
-    fs::write(&current, text.replace("\"version\": 1", "\"version\": 7")).unwrap();
+    fs::write(&current, text.replace("\"version\": 2", "\"version\": 7")).unwrap();
     let error = Vault::open(dir.path(), keystore).unwrap_err();
     assert_eq!(error.code(), "vault_too_new");
     assert!(

@@ -56,3 +56,29 @@ fn the_vector_opens_as_a_vault() {
     assert_eq!(accounts[1].account.code_at(0).as_str(), "254676");
     assert_eq!(accounts[1].created_at, 1_763_856_001);
 }
+
+/// A format 1 vault opens in this build, and its first change writes format
+/// 2 with every account kept.
+#[test]
+fn a_format_1_vault_upgrades_on_its_next_change() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("vault.json"), VECTOR).unwrap();
+    let keystore = Keystore::new(mock::Store::new().unwrap());
+    keystore
+        .entry("vault-0123456789abcdef")
+        .unwrap()
+        .set_secret(&key())
+        .unwrap();
+    let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
+    assert_eq!(vault.accounts()[0].site.as_ref().unwrap().device, None);
+    vault.rename("a00112233445566aa", Some("Kudus")).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("vault.json")).unwrap();
+    assert!(text.contains("\"version\": 2"));
+    let reopened = Vault::open(dir.path(), keystore).unwrap();
+    assert_eq!(reopened.accounts().len(), 2);
+    assert_eq!(reopened.accounts()[0].label.as_deref(), Some("Kudus"));
+    assert_eq!(
+        std::fs::read(dir.path().join("vault.json.bak")).unwrap(),
+        VECTOR.as_bytes()
+    );
+}
