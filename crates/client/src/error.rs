@@ -76,12 +76,8 @@ impl Error {
         if error.is_timeout() {
             return Error::Timeout { server };
         }
-        let mut source: Option<&dyn std::error::Error> = Some(error);
-        while let Some(e) = source {
-            if e.downcast_ref::<rustls::Error>().is_some() {
-                return Error::Tls { server };
-            }
-            source = e.source();
+        if is_tls(error) {
+            return Error::Tls { server };
         }
         if error.is_connect() || error.is_request() {
             return Error::Unreachable { server };
@@ -96,6 +92,19 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Whether a rustls error is anywhere in the chain, including inside the
+/// io::Errors that wrap it (whose source() skips their inner error).
+fn is_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    let inner = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        .is_some_and(|inner| is_tls(inner));
+    inner || error.source().is_some_and(is_tls)
 }
 
 /// This crate's result type.

@@ -11,7 +11,7 @@ use spse_otp::{Enrollment, Payload};
 use spse_protocol::signing::{DecideFields, decide_input, request_input};
 use spse_protocol::wire::{Decision, DeviceStatus, ErrorCode, Outcome};
 use spse_protocol::{DeviceAuth, DeviceKey};
-use spse_sandbox::{Config, Sandbox};
+use spse_sandbox::{Config, Sandbox, SelfSigned};
 use tempfile::TempDir;
 
 /// A sandbox serving on 127.0.0.1, stopped when dropped.
@@ -28,9 +28,18 @@ impl Drop for Site {
 }
 
 async fn start(qr_ttl: u64, challenge_ttl: u64) -> Site {
+    start_with(qr_ttl, challenge_ttl, None).await
+}
+
+/// A sandbox, over HTTPS when `tls` is given.
+async fn start_with(qr_ttl: u64, challenge_ttl: u64, tls: Option<SelfSigned>) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+    let address = listener.local_addr().unwrap();
+    let base = match tls {
+        Some(_) => spse_sandbox::https_base_url(address),
+        None => spse_sandbox::http_base_url(address),
+    };
     let sandbox = Sandbox::new(Config {
         db: dir.path().join("sandbox.db"),
         base_url: base.clone(),
@@ -40,17 +49,30 @@ async fn start(qr_ttl: u64, challenge_ttl: u64) -> Site {
     })
     .unwrap();
     sandbox.seed_demo().unwrap();
-    let app = sandbox
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let server = match tls {
+        Some(tls) => {
+            let router = sandbox.router();
+            tokio::spawn(async move { tls.serve(listener, router).await })
+        }
+        None => {
+            let app = sandbox
+                .router()
+                .into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app).await;
+            })
+        }
+    };
     Site {
         base,
         _dir: dir,
         server,
     }
+}
+
+/// A reqwest builder trusting `root` too, for the browser of an HTTPS site.
+fn http_trusting(root: &[u8]) -> reqwest::ClientBuilder {
+    plain_http().add_root_certificate(reqwest::Certificate::from_der(root).unwrap())
 }
 
 /// A reqwest builder for the test's own raw requests (ring as rustls provider).
@@ -589,4 +611,99 @@ async fn a_site_that_is_down_is_a_clear_error() {
         error.to_string(),
         format!("site: {base} cannot be reached; check the connection and try again")
     );
+}
+
+#[tokio::test]
+async fn over_https_with_the_sandbox_root_trusted_explicitly() {
+    let tls = SelfSigned::new("127.0.0.1".parse().unwrap()).unwrap();
+    let root = tls.root_der.clone();
+    let site = start_with(60, 60, Some(tls)).await;
+    assert!(site.base.starts_with("https://127.0.0.1:"));
+
+    // The browser (trusting the root) gets the QR; it names an https site.
+    let browser_http = http_trusting(&root)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = browser_http
+        .post(format!("{}/login", site.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("user_id=PPK2&password=latihan-PPK2")
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let payload = browser_http
+        .get(format!("{}/totp/aktivasi/payload", site.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let Payload::Spse(enrollment) = Payload::parse(&payload).unwrap() else {
+        panic!("not an SPSE payload")
+    };
+    assert!(
+        !enrollment.server.is_training(),
+        "https is no training server"
+    );
+
+    // A client that does not trust the root refuses the site.
+    let untrusting = Client::new(&[]).unwrap();
+    let error = untrusting.enroll(&enrollment, "phone").await.unwrap_err();
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+
+    // Trusting it explicitly, the whole flow works over TLS.
+    let client = Client::new(&[root]).unwrap();
+    let device = client.enroll(&enrollment, "phone").await.unwrap().device;
+    let login = browser_http
+        .post(format!("{}/login", site.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("user_id=PPK2&password=latihan-PPK2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.headers()["location"], "/login/wait");
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let status: serde_json::Value = browser_http
+        .get(format!("{}/login/status", site.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let number = status["number"].as_u64().unwrap().to_string();
+    let challenge = client
+        .pending(&site.base, &device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(challenge.origin, site.base);
+    let answer = client
+        .decide(
+            &site.base,
+            &device,
+            &challenge,
+            Decision::Approve,
+            Some(&number),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.message, "Login PPK2 diterima");
 }

@@ -7,7 +7,10 @@
 mod api;
 mod db;
 mod pages;
+mod tls;
 mod totp;
+
+pub use tls::{SelfSigned, TlsError};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -198,6 +201,11 @@ fn origin_of(base_url: &str) -> String {
 /// The base URL of a server listening on `addr` over plain HTTP.
 pub fn http_base_url(addr: SocketAddr) -> String {
     format!("http://{addr}")
+}
+
+/// The base URL of a server listening on `addr` over HTTPS.
+pub fn https_base_url(addr: SocketAddr) -> String {
+    format!("https://{addr}")
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! `spse-sandbox`: a reference SPSE server on this machine, for the demo and
-//! the tests. Prints `listening on <url>` as its first line.
+//! the tests. Prints `listening on <url>` as its first line (then, with
+//! `--tls-self-signed`, `tls root=<path>`; with `--seed-demo`, one
+//! `demo user=<id> password=<password> role=<role>` line per demo user).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use spse_sandbox::{Config, Sandbox, http_base_url};
+use spse_sandbox::{Config, Sandbox, SelfSigned, http_base_url, https_base_url};
 
 /// A reference SPSE server (sandbox) speaking the SPSE authenticator protocol.
 #[derive(Parser)]
@@ -28,6 +30,13 @@ struct Args {
     /// Seconds a login waits for the app.
     #[arg(long, default_value_t = 60)]
     challenge_ttl: u64,
+    /// Serve HTTPS with a certificate from a root made at start; the root is
+    /// written (PEM) to `--tls-root` for the client to trust.
+    #[arg(long)]
+    tls_self_signed: bool,
+    /// Where `--tls-self-signed` writes its root certificate.
+    #[arg(long, default_value = "spse-sandbox-root.pem", value_name = "PATH")]
+    tls_root: PathBuf,
     /// The site name shown on pages and given to the app.
     #[arg(long, default_value = "LPSE Sandbox")]
     site_name: String,
@@ -50,7 +59,22 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let base_url = http_base_url(address);
+    let tls = if args.tls_self_signed {
+        match SelfSigned::new(address.ip()) {
+            Ok(tls) => Some(tls),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
+    };
+    let base_url = if tls.is_some() {
+        https_base_url(address)
+    } else {
+        http_base_url(address)
+    };
     let config = Config {
         db: args.db,
         base_url: base_url.clone(),
@@ -66,6 +90,13 @@ async fn main() -> ExitCode {
         }
     };
     println!("listening on {base_url}");
+    if let Some(tls) = &tls {
+        if let Err(e) = std::fs::write(&args.tls_root, &tls.root_pem) {
+            eprintln!("error: tls-root: {e}");
+            return ExitCode::from(1);
+        }
+        println!("tls root={}", args.tls_root.display());
+    }
     if args.seed_demo {
         match sandbox.seed_demo() {
             Ok(users) => {
@@ -81,6 +112,13 @@ async fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         }
+    }
+    if let Some(tls) = tls {
+        tokio::select! {
+            () = tls.serve(listener, sandbox.router()) => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        return ExitCode::SUCCESS;
     }
     let app = sandbox
         .router()

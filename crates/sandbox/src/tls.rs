@@ -1,0 +1,95 @@
+//! `--tls-self-signed`: the sandbox over HTTPS with a certificate from a
+//! root made at start, so tests (and a demo on a LAN) use real TLS with the
+//! root trusted explicitly, never by switching verification off.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
+    SanType,
+};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+/// A fresh root and a server certificate it signed, for `localhost` and `ip`.
+pub struct SelfSigned {
+    /// The root certificate, PEM, for the client to trust.
+    pub root_pem: String,
+    /// The root certificate, DER.
+    pub root_der: Vec<u8>,
+    config: Arc<rustls::ServerConfig>,
+}
+
+/// Why TLS could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// Making the certificates failed.
+    #[error("tls: could not make the certificates ({0})")]
+    Certificate(#[from] rcgen::Error),
+    /// rustls refused the configuration.
+    #[error("tls: {0}")]
+    Config(#[from] rustls::Error),
+}
+
+impl SelfSigned {
+    /// Makes the root and the server certificate.
+    pub fn new(ip: IpAddr) -> Result<SelfSigned, TlsError> {
+        let mut root = CertificateParams::new(Vec::<String>::new())?;
+        root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        root.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        root.distinguished_name
+            .push(DnType::CommonName, "SPSE Sandbox training root");
+        let root = CertifiedIssuer::self_signed(root, KeyPair::generate()?)?;
+
+        let key = KeyPair::generate()?;
+        let mut leaf = CertificateParams::new(vec!["localhost".to_owned()])?;
+        leaf.subject_alt_names.push(SanType::IpAddress(ip));
+        leaf.distinguished_name
+            .push(DnType::CommonName, "SPSE Sandbox");
+        let leaf = leaf.signed_by(&key, &root)?;
+
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone(), root.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        )?;
+        Ok(SelfSigned {
+            root_pem: root.pem(),
+            root_der: root.der().to_vec(),
+            config: Arc::new(config),
+        })
+    }
+
+    /// Serves `router` over TLS on `listener` until the task is dropped.
+    pub async fn serve(&self, listener: TcpListener, router: Router) {
+        let acceptor = TlsAcceptor::from(Arc::clone(&self.config));
+        loop {
+            let Ok((tcp, peer)) = listener.accept().await else {
+                continue;
+            };
+            let acceptor = acceptor.clone();
+            let app = router
+                .clone()
+                .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)));
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let _ = Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
+                    .await;
+            });
+        }
+    }
+}
