@@ -8,13 +8,13 @@ CARGO ?= cargo
 ## Installs what is missing, then runs every check CI runs.
 test: deps lint unit
 
-## Until the app lands (issue: the app), `make run` shows the CLI at work.
+## Until the app lands, `make run` starts the bundled sandbox SPSE site with
+## its demo users; README shows the CLI enrolling and approving logins on it.
 run: deps
-	$(CARGO) build --locked -p spse-auth
-	@echo '$$ spse-auth inspect <the design example SPSE QR payload>'
-	@./target/debug/spse-auth inspect 'otpauth://totp/LPSE%20LKPP:PPK2?secret=JBSWY3DPEHPK3PXP&issuer=LPSE%20LKPP&spse=https%3A%2F%2Flatihan-lpse.lkpp.go.id%2Fspse45totp&enroll=q3Zx9fK2mW'
-	@echo '$$ spse-auth code <same payload>'
-	@./target/debug/spse-auth code 'otpauth://totp/LPSE%20LKPP:PPK2?secret=JBSWY3DPEHPK3PXP&issuer=LPSE%20LKPP&spse=https%3A%2F%2Flatihan-lpse.lkpp.go.id%2Fspse45totp&enroll=q3Zx9fK2mW'
+	$(CARGO) build --locked -p spse-sandbox -p spse-auth
+	@mkdir -p target/run
+	@echo 'SPSE sandbox: open the URL below; approve logins with target/debug/spse-auth (README). Ctrl-C stops it.'
+	./target/debug/spse-sandbox --listen 127.0.0.1:8080 --db target/run/sandbox.db --seed-demo
 
 deps:
 	@scripts/install-deps.sh
@@ -34,6 +34,7 @@ unit:
 bench: deps
 	$(CARGO) bench --locked -p spse-otp --bench codes
 	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
+	$(CARGO) bench --locked -p spse-client --bench protocol
 	python3 scripts/bench_table.py docs/benchmarks.md
 
 ## The payload fuzzer for FUZZ_SECONDS (default 600); not part of `make test`.

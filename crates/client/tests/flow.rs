@@ -46,6 +46,7 @@ async fn start_with(qr_ttl: u64, challenge_ttl: u64, tls: Option<SelfSigned>) ->
         site_name: "LPSE Sandbox".into(),
         qr_ttl: Duration::from_secs(qr_ttl),
         challenge_ttl: Duration::from_secs(challenge_ttl),
+        push_limit: 5,
     })
     .unwrap();
     sandbox.seed_demo().unwrap();

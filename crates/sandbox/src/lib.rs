@@ -37,6 +37,9 @@ pub struct Config {
     pub qr_ttl: Duration,
     /// How long a login waits for the app.
     pub challenge_ttl: Duration,
+    /// Push logins a user may start in 10 minutes before the site stops
+    /// sending them (and offers the code page instead).
+    pub push_limit: u32,
 }
 
 /// Errors starting the sandbox.
@@ -98,6 +101,18 @@ impl Sandbox {
         api::routes()
             .merge(pages::routes())
             .with_state(Arc::clone(&self.state))
+    }
+
+    /// Starts a push login for `user_id` as if its password had just been
+    /// typed (no browser session): the benchmark's way to time delivery from
+    /// the moment a login exists. `None` when no push can be sent (no
+    /// device, paused, or over the push limit).
+    pub fn push_login(&self, user_id: &str) -> Option<String> {
+        let user = db::user(&self.state.db(), user_id).ok().flatten()?;
+        let sid = self.state.random_token();
+        let tx = pages::start_challenge(&self.state, &user, &sid, "127.0.0.1", "bench", now_ms())?;
+        self.state.new_challenge.notify_waiters();
+        Some(tx)
     }
 
     /// Makes the demo users (idempotent): PPK2 and pokja1, officials who

@@ -30,6 +30,9 @@ struct Args {
     /// Seconds a login waits for the app.
     #[arg(long, default_value_t = 60)]
     challenge_ttl: u64,
+    /// Push logins a user may start in 10 minutes.
+    #[arg(long, default_value_t = 5)]
+    push_limit: u32,
     /// Serve HTTPS with a certificate from a root made at start; the root is
     /// written (PEM) to `--tls-root` for the client to trust.
     #[arg(long)]
@@ -81,6 +84,7 @@ async fn main() -> ExitCode {
         site_name: args.site_name,
         qr_ttl: Duration::from_secs(args.qr_ttl),
         challenge_ttl: Duration::from_secs(args.challenge_ttl),
+        push_limit: args.push_limit,
     };
     let sandbox = match Sandbox::new(config) {
         Ok(s) => s,

@@ -23,8 +23,7 @@ use crate::{State, constant_time_eq, db, hash_password, now_ms, totp};
 
 type Shared = Arc<State>;
 
-/// Logins a user may start in [`PUSH_WINDOW_MS`] before pushes are refused.
-const MAX_PUSHES: u32 = 5;
+/// The window of [`crate::Config::push_limit`].
 const PUSH_WINDOW_MS: u64 = 10 * 60_000;
 
 pub(crate) fn routes() -> Router<Shared> {
@@ -183,7 +182,7 @@ async fn login(
 
 /// Creates a login for the app to answer, unless pushes are paused after a
 /// report, rate-limited, or the user has no device: then the code page.
-fn start_challenge(
+pub(crate) fn start_challenge(
     state: &State,
     user: &db::User,
     sid: &str,
@@ -209,7 +208,7 @@ fn start_challenge(
             |r| r.get(0),
         )
         .ok()?;
-    if devices == 0 || recent >= MAX_PUSHES {
+    if devices == 0 || recent >= state.config.push_limit {
         return None;
     }
     let tx_id = format!("tx-{}", state.random_token());

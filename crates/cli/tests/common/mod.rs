@@ -34,6 +34,7 @@ impl TestSite {
             site_name: "LPSE Sandbox".into(),
             qr_ttl: Duration::from_secs(60),
             challenge_ttl: Duration::from_secs(60),
+            push_limit: 5,
         })
         .unwrap();
         sandbox.seed_demo().unwrap();

@@ -1,0 +1,216 @@
+//! The login path on loopback, printed as a table and written into
+//! docs/benchmarks.md (between its `protocol` markers):
+//!
+//! 1. Delivery: from a login created on the sandbox to the long-polling
+//!    client holding it (p50, p99, max over 300 logins).
+//! 2. Throughput: signed decisions per second (8 in flight), beside a bare
+//!    axum JSON handler served and called the same way in the same run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::post;
+use axum::{Json, Router};
+use futures_util::stream::{self, StreamExt};
+use spse_client::Client;
+use spse_otp::Payload;
+use spse_protocol::wire::Decision;
+use spse_sandbox::{Config, Sandbox};
+
+const LOGINS: usize = 300;
+const DECISIONS: usize = 400;
+const IN_FLIGHT: usize = 8;
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+    let sandbox = Sandbox::new(Config {
+        db: dir.path().join("bench.db"),
+        base_url: base.clone(),
+        site_name: "LPSE Bench".into(),
+        qr_ttl: Duration::from_secs(60),
+        challenge_ttl: Duration::from_secs(600),
+        push_limit: u32::MAX,
+    })
+    .unwrap();
+    sandbox.seed_demo().unwrap();
+    let app = sandbox
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // Enroll PPK2 through its Aktivasi page.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = browser
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("user_id=PPK2&password=latihan-PPK2")
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let payload = browser
+        .get(format!("{base}/totp/aktivasi/payload"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let Ok(Payload::Spse(enrollment)) = Payload::parse(&payload) else {
+        panic!("no SPSE payload")
+    };
+    let client = Client::new(&[]).unwrap();
+    let device = Arc::new(client.enroll(&enrollment, "bench").await.unwrap().device);
+
+    // 1. Delivery latency.
+    let mut latencies = Vec::with_capacity(LOGINS);
+    for _ in 0..LOGINS {
+        let poll = {
+            let (client, base, device) = (client.clone(), base.clone(), Arc::clone(&device));
+            tokio::spawn(async move {
+                client
+                    .pending(&base, &device, 10)
+                    .await
+                    .map(|c| (c, Instant::now()))
+            })
+        };
+        // Let the poll reach the server and wait there.
+        tokio::time::sleep(Duration::from_millis(15)).await;
+        let started = Instant::now();
+        sandbox.push_login("PPK2").unwrap();
+        let (challenges, seen) = poll.await.unwrap().unwrap();
+        latencies.push(seen - started);
+        for challenge in &challenges {
+            client
+                .decide(&base, &device, challenge, Decision::Deny, None)
+                .await
+                .unwrap();
+        }
+    }
+    latencies.sort();
+
+    // 2. Decisions per second against a bare handler.
+    let mut pending = Vec::with_capacity(DECISIONS);
+    for _ in 0..DECISIONS {
+        sandbox.push_login("PPK2").unwrap();
+    }
+    while pending.len() < DECISIONS {
+        pending.extend(client.pending(&base, &device, 0).await.unwrap());
+        pending.dedup_by(|a, b| a.tx_id == b.tx_id);
+        if pending.len() < DECISIONS {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    let started = Instant::now();
+    stream::iter(pending)
+        .map(|challenge| {
+            let (client, base, device) = (client.clone(), base.clone(), Arc::clone(&device));
+            async move {
+                client
+                    .decide(&base, &device, &challenge, Decision::Deny, None)
+                    .await
+                    .unwrap()
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect::<Vec<_>>()
+        .await;
+    let decisions = DECISIONS as f64 / started.elapsed().as_secs_f64();
+
+    let bare = serve(Router::new().route(
+        "/echo",
+        post(|Json(v): Json<serde_json::Value>| async move {
+            Json(serde_json::json!({"server_time": 0, "echo": v}))
+        }),
+    ))
+    .await;
+    let http = reqwest::Client::new();
+    let body = serde_json::json!({"device_id": "EREREREREREREREREREREQ", "decision": "deny",
+        "number": null, "iat": 1_763_856_005_000u64, "sig": "x".repeat(86)});
+    let started = Instant::now();
+    stream::iter(0..DECISIONS)
+        .map(|_| {
+            let (http, url, body) = (http.clone(), format!("{bare}/echo"), body.clone());
+            async move {
+                http.post(url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap()
+            }
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect::<Vec<_>>()
+        .await;
+    let baseline = DECISIONS as f64 / started.elapsed().as_secs_f64();
+
+    let table = format!(
+        "<!-- protocol:start -->\n\n\
+         Generated by `make bench` (`cargo bench -p spse-client --bench protocol`), loopback, \
+         release build, sandbox with SQLite (WAL).\n\n\
+         | login delivery ({LOGINS} logins) | p50 | p99 | max |\n|---|---|---|---|\n\
+         | login created on the sandbox -> long-polling client holds it | {} | {} | {} |\n\n\
+         | throughput ({DECISIONS} requests, {IN_FLIGHT} in flight) | per second | x baseline |\n|---|---|---|\n\
+         | baseline: bare axum JSON handler, same client | {baseline:.0} | 1.00 |\n\
+         | signed decisions (ECDSA request + decision signatures, verify, SQLite update) | {decisions:.0} | {:.2} |\n\n\
+         <!-- protocol:end -->",
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.99)),
+        ms(*latencies.last().unwrap()),
+        decisions / baseline,
+    );
+    println!("{table}");
+    let doc = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let text = match (
+        text.find("<!-- protocol:start -->"),
+        text.find("<!-- protocol:end -->"),
+    ) {
+        (Some(a), Some(b)) => format!(
+            "{}{table}{}",
+            &text[..a],
+            &text[b + "<!-- protocol:end -->".len()..]
+        ),
+        _ => format!(
+            "{}\n## The protocol (`spse-client` against `spse-sandbox`)\n\n{table}\n",
+            text.trim_end()
+        ),
+    };
+    std::fs::write(&doc, text).unwrap();
+}
