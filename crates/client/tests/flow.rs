@@ -708,3 +708,40 @@ async fn over_https_with_the_sandbox_root_trusted_explicitly() {
         .unwrap();
     assert_eq!(answer.message, "Login PPK2 diterima");
 }
+
+/// A site whose clock is two minutes ahead (a fake answering only
+/// `server_time`): codes for it are made at its time; a site within 5 s is not.
+#[tokio::test]
+async fn codes_follow_a_site_clock_that_is_off_by_more_than_5_s() {
+    use axum::routing::get;
+    let ahead = |offset: u64| {
+        axum::Router::new().route(
+            "/authenticator/v1/challenges",
+            get(move || async move {
+                axum::Json(serde_json::json!({"server_time": now_ms() + offset, "challenges": []}))
+            }),
+        )
+    };
+    let client = Client::new(&[]).unwrap();
+    let device = Device {
+        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        key: DeviceKey::generate().unwrap(),
+    };
+    for (offset, corrected) in [(120_000u64, true), (3_000, false)] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, ahead(offset)).await });
+        assert!(client.pending(&base, &device, 0).await.unwrap().is_empty());
+        let measured = client.clock_offset(&base).unwrap();
+        assert!((measured - offset as i64).abs() < 1_000, "{measured}");
+        let local = now_ms();
+        let used = client.code_time(&base, local);
+        if corrected {
+            assert!((used as i64 - local as i64 - offset as i64).abs() < 1_000);
+        } else {
+            assert_eq!(used, local);
+        }
+        server.abort();
+    }
+    assert_eq!(client.code_time("http://never.seen", 42), 42);
+}
