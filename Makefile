@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run deps lint unit bench fuzz
+.PHONY: test run deps lint unit browser bench fuzz
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps lint unit
+test: deps lint unit browser
 
 ## Until the app lands, `make run` starts the bundled sandbox SPSE site with
 ## its demo users; README shows the CLI enrolling and approving logins on it.
@@ -29,6 +29,13 @@ unit:
 	@mkdir -p target
 	set -o pipefail; scripts/with-secret-service.sh $(CARGO) test --workspace --locked -- --include-ignored 2>&1 | tee target/test.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' target/test.log
+
+## The sandbox's pages in Debian's Chromium (playwright-core, from the
+## lockfile), the spse-auth CLI answering the logins over a real Secret Service.
+browser:
+	$(CARGO) build --locked -p spse-auth -p spse-sandbox
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/browser && ../../scripts/with-secret-service.sh node --test
 
 ## Benchmarks; writes their table into docs/benchmarks.md.
 bench: deps

@@ -7,7 +7,9 @@ set -euo pipefail
 # Debian packages: a C compiler for ring, pkg-config, python3 for the
 # benchmark table and the fuzz seeds, and a real Secret Service for the
 # vault's keystore tests (gnome-keyring on a private D-Bus session bus).
-packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps)
+# Chromium drives the sandbox's pages in the browser tests; Node runs them.
+packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps chromium)
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
