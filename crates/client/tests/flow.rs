@@ -745,3 +745,26 @@ async fn codes_follow_a_site_clock_that_is_off_by_more_than_5_s() {
     }
     assert_eq!(client.code_time("http://never.seen", 42), 42);
 }
+
+#[tokio::test]
+async fn failed_codes_are_rate_limited_per_account() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (_, enrollment) = enroll(&site, &client, "penyedia1").await;
+    let (browser, _) = Browser::login(&site, "penyedia1").await;
+    let right = enrollment.account.code_at(now_ms() / 1000 + 30).to_string();
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for _ in 0..5 {
+        let response = browser.post_code(wrong).await;
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("bad_code"));
+    }
+    // The sixth try is refused whatever it holds, the right code included.
+    let response = browser.post_code(&right).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("rate_limited"));
+}
