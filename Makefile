@@ -7,6 +7,8 @@ CARGO ?= cargo
 
 ## Installs what is missing, then runs every check CI runs.
 test: deps lint unit browser
+	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
+	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log
 
 ## Until the app lands, `make run` starts the bundled sandbox SPSE site with
 ## its demo users; README shows the CLI enrolling and approving logins on it.
@@ -35,7 +37,7 @@ unit:
 browser:
 	$(CARGO) build --locked -p spse-auth -p spse-sandbox
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
-	cd tests/browser && ../../scripts/with-secret-service.sh node --test
+	set -o pipefail; cd tests/browser && ../../scripts/with-secret-service.sh node --test 2>&1 | tee ../../target/browser.log
 
 ## Benchmarks; writes their table into docs/benchmarks.md.
 bench: deps
