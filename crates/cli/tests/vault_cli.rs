@@ -5,41 +5,16 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 
 mod common;
-use common::TestSite;
+use common::{TestSite, cli, ok, run, text};
 
 const PLAIN: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const MIGRATION: &str = "otpauth-migration://offline?data=CkIKIDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDEyEg9ib2JAZXhhbXBsZS5jb20aB0FDTUUgQ28gAigCMAIKJwoUMTIzNDU2Nzg5MDEyMzQ1Njc4OTASBWNhcm9sGgAgASgBMAE4BRABGAEgACi5YA%3D%3D";
-
-fn cli(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_spse-auth"));
-    command.env("SPSE_AUTH_DATA_DIR", dir).stdin(Stdio::null());
-    command
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    cli(dir).args(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = run(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 fn list(dir: &Path) -> Vec<Value> {
     serde_json::from_str::<Value>(&ok(dir, &["list", "--json"]))

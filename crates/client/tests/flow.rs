@@ -91,7 +91,16 @@ struct Browser {
 
 impl Browser {
     async fn login(site: &Site, user: &str) -> (Browser, String) {
-        let http = plain_http()
+        Browser::login_with(site, user, plain_http()).await
+    }
+
+    /// Logs in with a browser built from `builder` (e.g. trusting a root).
+    async fn login_with(
+        site: &Site,
+        user: &str,
+        builder: reqwest::ClientBuilder,
+    ) -> (Browser, String) {
+        let http = builder
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
@@ -622,36 +631,8 @@ async fn over_https_with_the_sandbox_root_trusted_explicitly() {
     assert!(site.base.starts_with("https://127.0.0.1:"));
 
     // The browser (trusting the root) gets the QR; it names an https site.
-    let browser_http = http_trusting(&root)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = browser_http
-        .post(format!("{}/login", site.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("user_id=PPK2&password=latihan-PPK2")
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let payload = browser_http
-        .get(format!("{}/totp/aktivasi/payload", site.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let Payload::Spse(enrollment) = Payload::parse(&payload).unwrap() else {
-        panic!("not an SPSE payload")
-    };
+    let (browser, _) = Browser::login_with(&site, "PPK2", http_trusting(&root)).await;
+    let enrollment = browser.enrollment().await;
     assert!(
         !enrollment.server.is_training(),
         "https is no training server"
@@ -663,33 +644,14 @@ async fn over_https_with_the_sandbox_root_trusted_explicitly() {
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
 
     // Trusting it explicitly, the whole flow works over TLS.
-    let client = Client::new(&[root]).unwrap();
+    let client = Client::new(std::slice::from_ref(&root)).unwrap();
     let device = client.enroll(&enrollment, "phone").await.unwrap().device;
-    let login = browser_http
-        .post(format!("{}/login", site.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("user_id=PPK2&password=latihan-PPK2")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.headers()["location"], "/login/wait");
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
+    let (browser, location) = Browser::login_with(&site, "PPK2", http_trusting(&root)).await;
+    assert_eq!(location, "/login/wait");
+    let number = browser.status().await["number"]
+        .as_u64()
         .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let status: serde_json::Value = browser_http
-        .get(format!("{}/login/status", site.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let number = status["number"].as_u64().unwrap().to_string();
+        .to_string();
     let challenge = client
         .pending(&site.base, &device, 5)
         .await

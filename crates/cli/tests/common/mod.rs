@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -150,4 +152,31 @@ impl Browser<'_> {
     pub(crate) fn status(&self) -> Value {
         serde_json::from_str(&self.get_text("/login/status")).unwrap()
     }
+}
+
+/// `spse-auth` with its vault in `dir` and no terminal on stdin.
+pub(crate) fn cli(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spse-auth"));
+    command.env("SPSE_AUTH_DATA_DIR", dir).stdin(Stdio::null());
+    command
+}
+
+pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
+    cli(dir).args(args).output().unwrap()
+}
+
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Runs and expects success; the stdout.
+pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout)
 }
