@@ -98,10 +98,22 @@ pub(crate) fn pending(
         let _ = writeln!(
             out,
             "{}  Authorize login? {} on {} from {} ({}), {left} s left{number}",
-            c.tx_id, c.user_id, accounts[*i].1, c.ip, c.user_agent
+            shown(&c.tx_id),
+            shown(&c.user_id),
+            accounts[*i].1,
+            shown(&c.ip),
+            shown(&c.user_agent)
         );
     }
     Ok(out)
+}
+
+/// Text from the site (the browser's User-Agent is the login attempt's own
+/// words) with control characters replaced, so it cannot drive the terminal.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
 }
 
 /// `spse-auth approve|deny|report TX`: prints the site's answer.
@@ -140,4 +152,15 @@ pub(crate) fn status(data_dir: Option<PathBuf>, id: &str) -> Result<String, CliE
         DeviceStatus::Removed => "removed\n",
     }
     .to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn site_text_cannot_drive_the_terminal() {
+        assert_eq!(shown("Firefox\x1b[2J\x07"), "Firefox?[2J?");
+        assert_eq!(shown("PPK2"), "PPK2");
+    }
 }

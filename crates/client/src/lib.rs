@@ -19,7 +19,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
-use spse_otp::Enrollment;
+use spse_otp::{Enrollment, Field, ServerUrl};
 use spse_protocol::signing::{DecideFields, decide_input, enroll_input, request_input};
 use spse_protocol::wire::{
     Challenge, ChallengesResponse, DecideRequest, DecideResponse, Decision, DeviceResponse,
@@ -143,6 +143,14 @@ impl Client {
         let request = self.signed(server, device, reqwest::Method::GET, &path, Vec::new())?;
         let timeout = REQUEST_TIMEOUT + Duration::from_secs(wait);
         let response: ChallengesResponse = self.send(server, request, timeout).await?;
+        // A login for another origin is not this site's to ask about: a
+        // correct server never sends one, so refuse the answer outright.
+        let origin = ServerUrl::parse(Field::Server, server)
+            .map(|url| url.origin().to_owned())
+            .map_err(|_| Error::BadResponse)?;
+        if response.challenges.iter().any(|c| c.origin != origin) {
+            return Err(Error::BadResponse);
+        }
         Ok(response.challenges)
     }
 

@@ -730,3 +730,30 @@ async fn failed_codes_are_rate_limited_per_account() {
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("rate_limited"));
 }
+
+/// A (broken or hostile) site listing a login for another origin: refused,
+/// so the app never asks "Authorize login?" on behalf of another site.
+#[tokio::test]
+async fn a_login_for_another_origin_is_refused() {
+    use axum::routing::get;
+    let fake = axum::Router::new().route(
+        "/authenticator/v1/challenges",
+        get(|| async {
+            axum::Json(serde_json::json!({"server_time": now_ms(), "challenges": [{
+                "tx_id": "tx-1", "nonce": "n", "user_id": "PPK2",
+                "origin": "https://lpse.other.go.id", "ip": "203.0.113.7", "user_agent": "x",
+                "created": now_ms(), "expires": now_ms() + 60_000, "number_match": true}]}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, fake).await });
+    let client = Client::new(&[]).unwrap();
+    let device = Device {
+        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        key: DeviceKey::generate().unwrap(),
+    };
+    let error = client.pending(&base, &device, 0).await.unwrap_err();
+    assert!(matches!(error, Error::BadResponse), "{error:?}");
+    server.abort();
+}
