@@ -212,6 +212,27 @@ async fn disable_totp(site: &Site, user: &str) {
     assert!(page.text().await.unwrap().contains("telah direset"));
 }
 
+/// PPK2 logs in: the browser, the number its waiting page shows, and the
+/// login as the app receives it.
+async fn waiting_login(
+    site: &Site,
+    client: &Client,
+    device: &Device,
+) -> (Browser, String, spse_protocol::wire::Challenge) {
+    let (browser, location) = Browser::login(site, "PPK2").await;
+    assert_eq!(location, "/login/wait");
+    let number = browser.status().await["number"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let challenge = client
+        .pending(&site.base, device, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    (browser, number, challenge)
+}
+
 fn server_code(result: Result<impl std::fmt::Debug, Error>) -> ErrorCode {
     match result {
         Err(Error::Server { code, .. }) => code,
@@ -430,16 +451,7 @@ async fn replayed_forged_foreign_and_stale_decisions_are_refused() {
     let client = Client::new(&[]).unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let (other, _) = enroll(&site, &client, "pokja1").await;
-    let (browser, _) = Browser::login(&site, "PPK2").await;
-    let number = browser.status().await["number"]
-        .as_u64()
-        .unwrap()
-        .to_string();
-    let challenge = client
-        .pending(&site.base, &device, 5)
-        .await
-        .unwrap()
-        .remove(0);
+    let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
 
     // Forged: the right device id, another key.
     let forger = DeviceKey::generate().unwrap();
@@ -502,16 +514,7 @@ async fn expired_logins_and_qr_codes_are_refused() {
     let site = start(1, 1).await;
     let client = Client::new(&[]).unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
-    let (browser, _) = Browser::login(&site, "PPK2").await;
-    let number = browser.status().await["number"]
-        .as_u64()
-        .unwrap()
-        .to_string();
-    let challenge = client
-        .pending(&site.base, &device, 5)
-        .await
-        .unwrap()
-        .remove(0);
+    let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     assert_eq!(browser.status().await["state"], "expired");
     assert_eq!(
