@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use spse_client::{Client, Device};
+use spse_client::Device;
 use spse_otp::{Enrollment, Kind, Payload};
 use spse_protocol::DeviceKey;
 use spse_protocol::wire::DeviceStatus;
@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::error::CliError;
 use crate::payloads::{now, read_payload};
 use crate::prompt::confirm;
+use crate::sites;
 
 /// Opens the vault in `--data-dir` (or the platform data folder), warning on
 /// stderr when it had to be opened from its backup.
@@ -94,7 +95,7 @@ fn enroll(vault: &mut Vault, enrollment: &Enrollment, yes: bool) -> Result<Strin
         }
         None => false,
     };
-    let enrolled = runtime()?.block_on(Client::new(&[])?.enroll(enrollment, DEVICE_NAME))?;
+    let enrolled = runtime()?.block_on(sites::client()?.enroll(enrollment, DEVICE_NAME))?;
     let site = Site {
         name: Some(enrolled.site_name),
         device: Some(DeviceIdentity {
@@ -220,7 +221,7 @@ pub(crate) fn remove(data_dir: Option<PathBuf>, id: &str, yes: bool) -> Result<S
         .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?
         .clone();
     let enrolled = enrolled_device(&stored)?;
-    let client = Client::new(&[])?;
+    let client = sites::client()?;
     let runtime = runtime()?;
     let question = match &enrolled {
         Some((server, device)) => match runtime.block_on(client.device_status(server, device)) {

@@ -5,12 +5,13 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use spse_client::{Client, Device, now_ms};
+use spse_client::{Device, now_ms};
 use spse_protocol::wire::{Challenge, Decision, DeviceStatus};
 use spse_vault::StoredAccount;
 
 use crate::accounts::{enrolled_device, open, runtime};
 use crate::error::CliError;
+use crate::sites;
 
 /// Every enrolled account with its site and device.
 fn enrolled(data_dir: Option<PathBuf>) -> Result<Vec<(StoredAccount, String, Device)>, CliError> {
@@ -29,7 +30,7 @@ fn collect(
     accounts: &[(StoredAccount, String, Device)],
     wait: u64,
 ) -> Result<Vec<(usize, Challenge)>, CliError> {
-    let client = Client::new(&[])?;
+    let client = sites::client()?;
     let polls = accounts
         .iter()
         .map(|(_, server, device)| client.pending(server, device, wait));
@@ -130,7 +131,7 @@ pub(crate) fn decide(
         .find(|(_, c)| c.tx_id == tx)
         .ok_or_else(|| CliError::UnknownLogin(tx.to_owned()))?;
     let (_, server, device) = &accounts[index];
-    let client = Client::new(&[])?;
+    let client = sites::client()?;
     let answer =
         runtime()?.block_on(client.decide(server, device, &challenge, decision, number))?;
     Ok(format!("{}\n", answer.message))
@@ -144,7 +145,7 @@ pub(crate) fn status(data_dir: Option<PathBuf>, id: &str) -> Result<String, CliE
         .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?;
     let (server, device) =
         enrolled_device(stored)?.ok_or_else(|| CliError::NotEnrolled(id.to_owned()))?;
-    let client = Client::new(&[])?;
+    let client = sites::client()?;
     let status = runtime()?.block_on(client.device_status(&server, &device))?;
     Ok(match status {
         DeviceStatus::Active => "active\n",

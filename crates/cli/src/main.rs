@@ -9,6 +9,7 @@ mod error;
 mod logins;
 mod payloads;
 mod prompt;
+mod sites;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +28,10 @@ struct Cli {
     /// e.g. ~/.local/share/spse-auth).
     #[arg(long, global = true, env = "SPSE_AUTH_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Also trust this root certificate (PEM or DER) for SPSE sites, e.g. a
+    /// training server's own; the built-in public roots stay trusted.
+    #[arg(long, global = true, env = "SPSE_AUTH_TRUST_ROOT", value_name = "FILE")]
+    trust_root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -121,6 +126,9 @@ fn main() -> ExitCode {
         Err(e) => return report(&CliError::from(e)),
     };
     let data_dir = cli.data_dir;
+    if let Err(e) = sites::trust(cli.trust_root.as_deref()) {
+        return report(&e);
+    }
     let result = match cli.command {
         Command::Inspect { payload } => payloads::inspect(&payload),
         Command::Code { payload, at } => payloads::code(&payload, at),

@@ -145,3 +145,41 @@ fn a_site_that_is_down_is_a_clear_error_and_stores_nothing() {
     );
     assert_eq!(ok(dir.path(), &["list", "--json"]), "[]\n");
 }
+
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn an_https_site_with_its_own_root_needs_trust_root() {
+    let site = TestSite::start_tls();
+    let root = site.root_pem.clone().unwrap();
+    let root = root.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let payload = site.payload("PPK2");
+    assert_eq!(
+        refused(dir, &["add", &payload], 4),
+        format!(
+            "error: site: {} did not prove its identity (TLS certificate refused)\n",
+            site.base
+        )
+    );
+    // Trusted explicitly, https needs no training confirmation.
+    let id = ok(dir, &["--trust-root", root, "add", &payload]);
+    let id = id.trim().strip_prefix("added ").unwrap().to_owned();
+    assert_eq!(ok(dir, &["status", &id, "--trust-root", root]), "active\n");
+    let (browser, _) = site.login("PPK2");
+    let number = browser.status()["number"].as_u64().unwrap().to_string();
+    let tx: Value =
+        serde_json::from_str(&ok(dir, &["--trust-root", root, "pending", "--json"])).unwrap();
+    let tx = tx[0]["tx"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ok(
+            dir,
+            &["--trust-root", root, "approve", &tx, "--number", &number]
+        ),
+        "Login PPK2 diterima\n"
+    );
+    assert_eq!(
+        refused(dir, &["--trust-root", "/nonexistent.pem", "list"], 2),
+        "error: arguments: trust-root: cannot read /nonexistent.pem: No such file or directory (os error 2)\n"
+    );
+}

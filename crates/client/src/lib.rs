@@ -295,6 +295,27 @@ impl Client {
     }
 }
 
+/// Reads trusted root certificates from a file's bytes: one or more PEM
+/// `CERTIFICATE` blocks, or a single DER certificate.
+pub fn read_roots(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    if bytes.starts_with(b"-----BEGIN") || bytes.starts_with(b"\n-----BEGIN") {
+        let roots: Vec<Vec<u8>> = CertificateDer::pem_slice_iter(bytes)
+            .map(|cert| cert.map(|c| c.to_vec()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| Error::BadRoot)?;
+        if roots.is_empty() {
+            return Err(Error::BadRoot);
+        }
+        return Ok(roots);
+    }
+    if bytes.first() == Some(&0x30) {
+        return Ok(vec![bytes.to_vec()]);
+    }
+    Err(Error::BadRoot)
+}
+
 fn random_device_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()

@@ -13,12 +13,26 @@ use tempfile::TempDir;
 
 pub(crate) struct TestSite {
     pub(crate) base: String,
+    /// With `start_tls`: the root certificate file (PEM) the CLI can trust.
+    pub(crate) root_pem: Option<std::path::PathBuf>,
+    root_der: Option<Vec<u8>>,
     runtime: tokio::runtime::Runtime,
     _dir: TempDir,
 }
 
 impl TestSite {
     pub(crate) fn start() -> TestSite {
+        TestSite::start_with(None)
+    }
+
+    /// The sandbox over HTTPS, its certificate from a fresh root.
+    pub(crate) fn start_tls() -> TestSite {
+        TestSite::start_with(Some(
+            spse_sandbox::SelfSigned::new("127.0.0.1".parse().unwrap()).unwrap(),
+        ))
+    }
+
+    fn start_with(tls: Option<spse_sandbox::SelfSigned>) -> TestSite {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -29,7 +43,11 @@ impl TestSite {
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
-        let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
+        let address = listener.local_addr().unwrap();
+        let base = match tls {
+            Some(_) => spse_sandbox::https_base_url(address),
+            None => spse_sandbox::http_base_url(address),
+        };
         let sandbox = Sandbox::new(Config {
             db: dir.path().join("sandbox.db"),
             base_url: base.clone(),
@@ -40,14 +58,29 @@ impl TestSite {
         })
         .unwrap();
         sandbox.seed_demo().unwrap();
-        let app = sandbox
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
-        runtime.spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let (root_pem, root_der) = match tls {
+            Some(tls) => {
+                let path = dir.path().join("root.pem");
+                std::fs::write(&path, &tls.root_pem).unwrap();
+                let der = tls.root_der.clone();
+                let router = sandbox.router();
+                runtime.spawn(async move { tls.serve(listener, router).await });
+                (Some(path), Some(der))
+            }
+            None => {
+                let app = sandbox
+                    .router()
+                    .into_make_service_with_connect_info::<SocketAddr>();
+                runtime.spawn(async move {
+                    let _ = axum::serve(listener, app).await;
+                });
+                (None, None)
+            }
+        };
         TestSite {
             base,
+            root_pem,
+            root_der,
             runtime,
             _dir: dir,
         }
@@ -55,10 +88,11 @@ impl TestSite {
 
     /// Logs `user` in; returns the browser and where the site sent it.
     pub(crate) fn login(&self, user: &str) -> (Browser<'_>, String) {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        if let Some(der) = &self.root_der {
+            builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).unwrap());
+        }
+        let http = builder.build().unwrap();
         let response = self
             .runtime
             .block_on(
