@@ -46,7 +46,9 @@ impl Paths {
 /// An exclusive lock on the vault, held for a read-modify-write so that two
 /// processes (the app and the CLI) never lose each other's update.
 /// Released when dropped (or when the process dies).
-pub(crate) struct Lock(#[allow(dead_code)] File);
+pub(crate) struct Lock {
+    _file: File,
+}
 
 impl Lock {
     pub(crate) fn acquire(paths: &Paths) -> Result<Lock> {
@@ -58,7 +60,7 @@ impl Lock {
             .open(&paths.lock)
             .map_err(|e| Error::io("open", &paths.lock, e))?;
         file.lock().map_err(|e| Error::io("lock", &paths.lock, e))?;
-        Ok(Lock(file))
+        Ok(Lock { _file: file })
     }
 }
 
