@@ -33,6 +33,8 @@ pub use error::{Error, Result};
 pub const OFFSET_THRESHOLD_MS: i64 = 5_000;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The largest response body read from a site.
+const MAX_BODY: usize = 256 * 1024;
 
 /// An enrolled device's identity on one site: what the vault keeps.
 #[derive(Debug)]
@@ -148,7 +150,18 @@ impl Client {
         let origin = ServerUrl::parse(Field::Server, server)
             .map(|url| url.origin().to_owned())
             .map_err(|_| Error::BadResponse)?;
-        if response.challenges.iter().any(|c| c.origin != origin) {
+        // The ids go into a signed path: only base64url-safe, bounded ones.
+        let safe = |text: &str| {
+            (1..=128).contains(&text.len())
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if response
+            .challenges
+            .iter()
+            .any(|c| c.origin != origin || !safe(&c.tx_id) || !safe(&c.nonce))
+        {
             return Err(Error::BadResponse);
         }
         Ok(response.challenges)
@@ -268,10 +281,26 @@ impl Client {
             .await
             .map_err(|e| Error::from_reqwest(server, &e))?;
         let status = response.status();
-        let bytes = response
-            .bytes()
+        // Every answer is a few KiB: a site (or a man in the middle of a
+        // training server's plain HTTP) cannot make the app buffer more.
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_BODY as u64)
+        {
+            return Err(Error::BadResponse);
+        }
+        let mut response = response;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| Error::from_reqwest(server, &e))?;
+            .map_err(|e| Error::from_reqwest(server, &e))?
+        {
+            if bytes.len() + chunk.len() > MAX_BODY {
+                return Err(Error::BadResponse);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let received = now_ms();
         if let Some(server_time) = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()

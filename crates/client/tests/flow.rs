@@ -194,7 +194,9 @@ async fn disable_totp(site: &Site, user: &str) {
         .await
         .unwrap();
     let mailbox = http
-        .get(format!("{}/mailbox", site.base))
+        .post(format!("{}/mailbox", site.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user_id={user}&password=latihan-{user}"))
         .send()
         .await
         .unwrap()
@@ -764,4 +766,156 @@ async fn a_login_for_another_origin_is_refused() {
     let error = client.pending(&base, &device, 0).await.unwrap_err();
     assert!(matches!(error, Error::BadResponse), "{error:?}");
     server.abort();
+}
+
+/// `n - s` for P-256's group order `n`: the twin of an ECDSA signature.
+fn twin(signature_b64u: &str) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    let mut sig = b64.decode(signature_b64u).unwrap();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let mut d = i16::from(N[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = i16::from(d < 0);
+        if d < 0 {
+            d += 256;
+        }
+        sig[32 + i] = d as u8;
+    }
+    b64.encode(sig)
+}
+
+#[tokio::test]
+async fn a_replay_with_the_twin_signature_is_still_a_replay() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (_browser, _number, challenge) = waiting_login(&site, &client, &device).await;
+    let (path, auth, body) =
+        raw_decision(&device.device_id, &device.key, &challenge, "00", now_ms());
+    assert_eq!(
+        send_raw(&site.base, &path, &auth, &body).await,
+        (422, "number_mismatch".into())
+    );
+    let parsed = DeviceAuth::parse(&auth).unwrap();
+    let twin_auth = DeviceAuth {
+        sig: twin(&parsed.sig),
+        ..parsed
+    }
+    .header();
+    assert_ne!(twin_auth, auth);
+    assert_eq!(
+        send_raw(&site.base, &path, &twin_auth, &body).await,
+        (401, "replayed_request".into())
+    );
+}
+
+#[tokio::test]
+async fn a_report_ends_every_login_still_waiting() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (first, _) = Browser::login(&site, "PPK2").await;
+    let (second, _) = Browser::login(&site, "PPK2").await;
+    let waiting = client.pending(&site.base, &device, 5).await.unwrap();
+    assert_eq!(waiting.len(), 2);
+    client
+        .decide(&site.base, &device, &waiting[0], Decision::Report, None)
+        .await
+        .unwrap();
+    assert!(
+        client
+            .pending(&site.base, &device, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        server_code(
+            client
+                .decide(
+                    &site.base,
+                    &device,
+                    &waiting[1],
+                    Decision::Approve,
+                    Some("10")
+                )
+                .await
+        ),
+        ErrorCode::ChallengeDecided
+    );
+    assert_eq!(first.status().await["state"], "denied");
+    assert_eq!(second.status().await["state"], "denied");
+}
+
+#[tokio::test]
+async fn enrolling_spends_every_qr_the_user_was_shown() {
+    let site = start(60, 60).await;
+    let client = Client::new(&[]).unwrap();
+    let (browser, _) = Browser::login(&site, "PPK2").await;
+    assert_eq!(browser.get("/totp/aktivasi").await.status(), 200);
+    let first = browser.enrollment().await;
+    assert_eq!(browser.get("/totp/aktivasi").await.status(), 200);
+    let second = browser.enrollment().await;
+    assert_ne!(first.token, second.token);
+    client.enroll(&second, "phone").await.unwrap();
+    assert_eq!(
+        server_code(client.enroll(&first, "photo of the old QR").await),
+        ErrorCode::EnrollmentUsed
+    );
+}
+
+#[tokio::test]
+async fn the_mailbox_shows_only_the_users_own_mail_and_links_work_once() {
+    let site = start(60, 60).await;
+    let http = plain_http()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = |body: String| {
+        http.post(format!("{}/totp/reset", site.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    form("user_id=PPK2".into()).await.unwrap();
+    form("user_id=PPK2".into()).await.unwrap();
+    let open = |user: &str, password: &str| {
+        http.post(format!("{}/mailbox", site.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("user_id={user}&password={password}"))
+            .send()
+    };
+    assert_eq!(open("PPK2", "wrong").await.unwrap().status(), 401);
+    let others = open("pokja1", "latihan-pokja1")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!others.contains("/totp/reset/confirm"), "{others}");
+    let mine = open("PPK2", "latihan-PPK2")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.matches("/totp/reset/confirm").count(),
+        1,
+        "one live link"
+    );
+    let start = mine.find("/totp/reset/confirm?token=").unwrap();
+    let link = format!(
+        "{}{}",
+        site.base,
+        &mine[start..start + mine[start..].find('"').unwrap()]
+    );
+    assert_eq!(http.get(&link).send().await.unwrap().status(), 200);
+    assert_eq!(http.get(&link).send().await.unwrap().status(), 404, "spent");
 }

@@ -10,6 +10,9 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use ring::digest::{SHA256, digest};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use spse_protocol::signing::{DecideFields, decide_input, enroll_input, request_input};
@@ -141,14 +144,15 @@ async fn enroll(Extract(state): Extract<Shared>, body: Bytes) -> ApiResult<Enrol
     .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))?;
     key.verify(&input, &request.sig)
         .map_err(|_| ApiError::of(ErrorCode::BadSignature))?;
-    totp::verify(&db, &user_id, &secret, &request.code, now)?;
+    totp::verify(&db, &user_id, &secret, &request.code, now, true)?;
 
     // All checks passed: consume the token and bind the device, atomically.
     db.execute_batch("BEGIN")?;
     let done = (|| -> rusqlite::Result<()> {
+        // This token, and every other QR the user was shown, are spent.
         db.execute(
-            "UPDATE enrollments SET used = 1 WHERE token = ?1",
-            params![request.enroll],
+            "UPDATE enrollments SET used = 1 WHERE user_id = ?1 AND used = 0",
+            params![user_id],
         )?;
         db.execute(
             "UPDATE users SET totp_secret = ?2, totp_active = 1 WHERE user_id = ?1",
@@ -214,9 +218,16 @@ fn authenticate(
         "DELETE FROM seen_signatures WHERE seen < ?1",
         params![now.saturating_sub(3 * MAX_CLOCK_SKEW_MS)],
     )?;
+    // Keyed on what was signed, not on the signature's text: an ECDSA
+    // signature (r, s) has a twin (r, n - s) that verifies as well.
+    let seen = format!(
+        "{}:{}",
+        auth.device_id,
+        B64.encode(digest(&SHA256, input.as_bytes()).as_ref())
+    );
     let fresh = db.execute(
         "INSERT OR IGNORE INTO seen_signatures (sig, seen) VALUES (?1, ?2)",
-        params![auth.sig, now],
+        params![seen, now],
     )?;
     if fresh == 0 {
         return Err(ErrorCode::ReplayedRequest.into());
@@ -379,9 +390,20 @@ async fn decide(
         params![row.session, session_state],
     )?;
     if outcome == Outcome::Reported {
+        // Pause pushes, and end every other login still waiting: after "Bukan
+        // saya" the app must not keep asking about the attacker's other tries.
         db.execute(
             "UPDATE users SET paused_until = ?2 WHERE user_id = ?1",
             params![row.user_id, now + REPORT_PAUSE_MS],
+        )?;
+        db.execute(
+            "UPDATE sessions SET state = 'denied' WHERE sid IN
+             (SELECT session FROM challenges WHERE user_id = ?1 AND state = 'pending')",
+            params![row.user_id],
+        )?;
+        db.execute(
+            "UPDATE challenges SET state = 'denied' WHERE user_id = ?1 AND state = 'pending'",
+            params![row.user_id],
         )?;
     }
     Ok(Json(DecideResponse {

@@ -40,7 +40,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/totp/disable", post(disable))
         .route("/totp/reset", get(reset_page).post(reset_request))
         .route("/totp/reset/confirm", get(reset_confirm))
-        .route("/mailbox", get(mailbox))
+        .route("/mailbox", get(mailbox_form).post(mailbox))
 }
 
 fn escape(text: &str) -> String {
@@ -124,16 +124,28 @@ struct LoginForm {
     password: String,
 }
 
+/// The user whose password this is. PBKDF2 runs off the async workers, and
+/// as long for an unknown user ID as for a known one, so timing tells nobody
+/// which IDs exist.
+async fn check_password(state: &State, form: &LoginForm) -> Option<db::User> {
+    let user = db::user(&state.db(), &form.user_id).ok().flatten();
+    let salt = user
+        .as_ref()
+        .map_or_else(|| vec![0u8; 16], |u| u.salt.clone());
+    let password = form.password.clone();
+    let computed = tokio::task::spawn_blocking(move || hash_password(&salt, &password))
+        .await
+        .ok()?;
+    user.filter(|u| constant_time_eq(&computed, &u.password_hash))
+}
+
 async fn login(
     Extract(state): Extract<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let user = db::user(&state.db(), &form.user_id).ok().flatten();
-    let Some(user) = user
-        .filter(|u| constant_time_eq(&hash_password(&u.salt, &form.password), &u.password_hash))
-    else {
+    let Some(user) = check_password(&state, &form).await else {
         let error = "<p class=\"error\">User ID atau password salah.</p>";
         return (StatusCode::UNAUTHORIZED, login_form(&state, error)).into_response();
     };
@@ -325,7 +337,7 @@ async fn code_submit(
             .flatten()
             .and_then(|u| u.totp_secret);
         match secret {
-            Some(secret) => totp::verify(&db, &user_id, &secret, form.code.trim(), now_ms()),
+            Some(secret) => totp::verify(&db, &user_id, &secret, form.code.trim(), now_ms(), false),
             None => Err(spse_protocol::wire::ErrorCode::TotpDisabled),
         }
     };
@@ -514,7 +526,13 @@ async fn reset_request(
         .flatten()
         .is_some();
     if known {
+        // One live reset mail per user: a new request replaces the old one,
+        // so requests cannot pile up rows.
         let token = state.random_token();
+        let _ = state.db().execute(
+            "DELETE FROM mailbox WHERE user_id = ?1",
+            params![form.user_id],
+        );
         let _ = state.db().execute(
             "INSERT INTO mailbox (user_id, subject, link, token, created) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -544,10 +562,11 @@ async fn reset_confirm(
     Extract(state): Extract<Shared>,
     axum::extract::Query(query): axum::extract::Query<ResetConfirm>,
 ) -> Response {
+    // Used exactly once: the link is spent by the same statement that reads it.
     let user: Option<String> = state
         .db()
         .query_row(
-            "SELECT user_id FROM mailbox WHERE token = ?1 AND used = 0",
+            "UPDATE mailbox SET used = 1 WHERE token = ?1 AND used = 0 RETURNING user_id",
             params![query.token],
             |r| r.get(0),
         )
@@ -561,10 +580,6 @@ async fn reset_confirm(
         )
             .into_response();
     };
-    let _ = state.db().execute(
-        "UPDATE mailbox SET used = 1 WHERE token = ?1",
-        params![query.token],
-    );
     turn_off_totp(&state, &user_id);
     page(
         &state,
@@ -578,17 +593,40 @@ async fn reset_confirm(
     .into_response()
 }
 
-async fn mailbox(Extract(state): Extract<Shared>) -> Html<String> {
+/// The "email" inbox: a user opens their own with their password, as they
+/// would their mail; nobody else's reset links are shown.
+async fn mailbox_form(Extract(state): Extract<Shared>) -> Html<String> {
+    page(
+        &state,
+        "Mailbox",
+        "<form method=\"post\" action=\"/mailbox\" class=\"box\">\
+         <p>Email sandbox: masuk untuk membaca email Anda.</p>\
+         <p><label>User ID<br><input name=\"user_id\" required></label></p>\
+         <p><label>Password<br><input name=\"password\" type=\"password\" required></label></p>\
+         <button>Buka</button></form>",
+    )
+}
+
+async fn mailbox(Extract(state): Extract<Shared>, Form(form): Form<LoginForm>) -> Response {
+    let Some(user) = check_password(&state, &form).await else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            page(&state, "Mailbox", "<p>Login gagal.</p>"),
+        )
+            .into_response();
+    };
     let mails: Vec<(String, String, String)> = {
         let db = state.db();
         let mut statement = match db
-            .prepare("SELECT user_id, subject, link FROM mailbox WHERE used = 0 ORDER BY id DESC")
+            .prepare("SELECT user_id, subject, link FROM mailbox WHERE user_id = ?1 AND used = 0")
         {
             Ok(s) => s,
-            Err(_) => return page(&state, "Mailbox", "<p>-</p>"),
+            Err(_) => return page(&state, "Mailbox", "<p>-</p>").into_response(),
         };
         statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map(params![user.user_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map(|rows| rows.filter_map(Result::ok).collect())
             .unwrap_or_default()
     };
@@ -608,4 +646,5 @@ async fn mailbox(Extract(state): Extract<Shared>) -> Html<String> {
         "Mailbox",
         &format!("<ul class=\"box\">{items}</ul>"),
     )
+    .into_response()
 }

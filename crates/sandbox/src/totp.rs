@@ -16,12 +16,15 @@ const PERIOD_MS: u64 = 30_000;
 
 /// Checks `code` for `user_id`'s `secret` at `now_ms`. On success the step is
 /// recorded so the code can never be used again; a failure is counted.
+/// `new_secret` is true at enrollment: the steps used with the user's old
+/// secret say nothing about the new one's codes.
 pub(crate) fn verify(
     db: &Connection,
     user_id: &str,
     secret: &[u8],
     code: &str,
     now_ms: u64,
+    new_secret: bool,
 ) -> Result<(), ErrorCode> {
     let (failed, since, last_step): (u32, u64, Option<u64>) = db
         .query_row(
@@ -34,6 +37,7 @@ pub(crate) fn verify(
     if in_window && failed >= MAX_FAILURES {
         return Err(ErrorCode::RateLimited);
     }
+    let last_step = if new_secret { None } else { last_step };
     let step = now_ms / PERIOD_MS;
     let matched = matching_step(secret, code, step);
     match matched {

@@ -140,7 +140,9 @@ impl TestSite {
         let mailbox = self
             .runtime
             .block_on(async {
-                http.get(format!("{}/mailbox", self.base))
+                http.post(format!("{}/mailbox", self.base))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!("user_id={user}&password=latihan-{user}"))
                     .send()
                     .await?
                     .text()
