@@ -235,6 +235,25 @@ async fn waiting_login(
     (browser, number, challenge)
 }
 
+/// "Ya" to `challenge` with `number`.
+async fn approve(
+    client: &Client,
+    site: &Site,
+    device: &Device,
+    challenge: &spse_protocol::wire::Challenge,
+    number: &str,
+) -> Result<spse_protocol::wire::DecideResponse, Error> {
+    client
+        .decide(
+            &site.base,
+            device,
+            challenge,
+            Decision::Approve,
+            Some(number),
+        )
+        .await
+}
+
 fn server_code(result: Result<impl std::fmt::Debug, Error>) -> ErrorCode {
     match result {
         Err(Error::Server { code, .. }) => code,
@@ -495,17 +514,7 @@ async fn replayed_forged_foreign_and_stale_decisions_are_refused() {
     );
     // Freshly signed, the decided login is still refused.
     assert_eq!(
-        server_code(
-            client
-                .decide(
-                    &site.base,
-                    &device,
-                    &challenge,
-                    Decision::Approve,
-                    Some(&number)
-                )
-                .await
-        ),
+        server_code(approve(&client, &site, &device, &challenge, &number).await),
         ErrorCode::ChallengeDecided
     );
     assert_eq!(browser.status().await["state"], "accepted");
@@ -520,17 +529,7 @@ async fn expired_logins_and_qr_codes_are_refused() {
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     assert_eq!(browser.status().await["state"], "expired");
     assert_eq!(
-        server_code(
-            client
-                .decide(
-                    &site.base,
-                    &device,
-                    &challenge,
-                    Decision::Approve,
-                    Some(&number)
-                )
-                .await
-        ),
+        server_code(approve(&client, &site, &device, &challenge, &number).await),
         ErrorCode::ChallengeExpired
     );
 

@@ -235,6 +235,22 @@ fn authenticate(
     Ok(device)
 }
 
+/// A bodiless signed request (`GET`, `DELETE`) whose `device_id` query
+/// parameter must name the device that signed it.
+fn authenticate_query(
+    state: &State,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    device_id: &str,
+) -> Result<Device, ApiError> {
+    let device = authenticate(state, method, uri, headers, b"")?;
+    if device.device_id != device_id {
+        return Err(ErrorCode::InvalidRequest.into());
+    }
+    Ok(device)
+}
+
 #[derive(Deserialize)]
 struct DeviceQuery {
     device_id: String,
@@ -263,8 +279,8 @@ async fn challenges(
     headers: HeaderMap,
     Query(query): Query<ChallengesQuery>,
 ) -> ApiResult<ChallengesResponse> {
-    let device = authenticate(&state, &method, &uri, &headers, b"")?;
-    if device.device_id != query.device_id || query.wait > MAX_WAIT_SECONDS {
+    let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
+    if query.wait > MAX_WAIT_SECONDS {
         return Err(ErrorCode::InvalidRequest.into());
     }
     active_user(&state, &device)?;
@@ -420,10 +436,7 @@ async fn device_status(
     headers: HeaderMap,
     Query(query): Query<DeviceQuery>,
 ) -> ApiResult<DeviceResponse> {
-    let device = authenticate(&state, &method, &uri, &headers, b"")?;
-    if device.device_id != query.device_id {
-        return Err(ErrorCode::InvalidRequest.into());
-    }
+    let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
     let user =
         db::user(&state.db(), &device.user_id)?.ok_or(ApiError::of(ErrorCode::UnknownDevice))?;
     Ok(Json(DeviceResponse {
@@ -444,10 +457,7 @@ async fn remove_device(
     headers: HeaderMap,
     Query(query): Query<DeviceQuery>,
 ) -> ApiResult<RemovedResponse> {
-    let device = authenticate(&state, &method, &uri, &headers, b"")?;
-    if device.device_id != query.device_id {
-        return Err(ErrorCode::InvalidRequest.into());
-    }
+    let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
     state.db().execute(
         "DELETE FROM devices WHERE device_id = ?1",
         params![device.device_id],

@@ -32,8 +32,8 @@ fn the_vector_decrypts_to_the_documented_plaintext() {
     );
 }
 
-#[test]
-fn the_vector_opens_as_a_vault() {
+/// A data folder holding the vector, and a keystore holding its key.
+fn vector_folder() -> (tempfile::TempDir, Keystore) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("vault.json"), VECTOR).unwrap();
     let keystore = Keystore::new(mock::Store::new().unwrap());
@@ -42,6 +42,12 @@ fn the_vector_opens_as_a_vault() {
         .unwrap()
         .set_secret(&key())
         .unwrap();
+    (dir, keystore)
+}
+
+#[test]
+fn the_vector_opens_as_a_vault() {
+    let (dir, keystore) = vector_folder();
     let vault = Vault::open(dir.path(), keystore).unwrap();
     let accounts = vault.accounts();
     assert_eq!(accounts.len(), 2);
@@ -61,14 +67,7 @@ fn the_vector_opens_as_a_vault() {
 /// 2 with every account kept.
 #[test]
 fn a_format_1_vault_upgrades_on_its_next_change() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("vault.json"), VECTOR).unwrap();
-    let keystore = Keystore::new(mock::Store::new().unwrap());
-    keystore
-        .entry("vault-0123456789abcdef")
-        .unwrap()
-        .set_secret(&key())
-        .unwrap();
+    let (dir, keystore) = vector_folder();
     let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
     assert_eq!(vault.accounts()[0].site.as_ref().unwrap().device, None);
     vault.rename("a00112233445566aa", Some("Kudus")).unwrap();
