@@ -13,7 +13,7 @@ mod error;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -28,6 +28,7 @@ use spse_protocol::wire::{
 use spse_protocol::{DeviceAuth, DeviceKey, MAX_WAIT_SECONDS};
 
 pub use error::{Error, Result};
+pub use spse_protocol::now_ms;
 
 /// A clock difference above this many ms makes codes use the server's time.
 pub const OFFSET_THRESHOLD_MS: i64 = 5_000;
@@ -351,11 +352,4 @@ fn random_device_id() -> Result<String> {
         .fill(&mut bytes)
         .map_err(|_| Error::Key(spse_protocol::Error::Random))?;
     Ok(B64.encode(bytes))
-}
-
-/// Unix milliseconds now.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -30,3 +30,10 @@ pub const MAX_WAIT_SECONDS: u64 = 30;
 pub const MAX_NUMBER_ATTEMPTS: u32 = 3;
 /// How long push challenges pause after a "Bukan saya" report, in ms.
 pub const REPORT_PAUSE_MS: u64 = 10 * 60_000;
+
+/// Unix milliseconds now: the protocol's unit of time, on both ends.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

@@ -15,7 +15,9 @@ pub use tls::{SelfSigned, TlsError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+pub(crate) use spse_protocol::now_ms;
 
 use axum::Router;
 use base64::Engine;
@@ -195,13 +197,6 @@ pub(crate) fn hash_password(salt: &[u8], password: &str) -> [u8; 32] {
 /// Equality whose time does not depend on where the inputs differ.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Unix milliseconds now.
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Scheme, host and port of a base URL, as a browser writes an origin.
