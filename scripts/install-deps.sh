@@ -7,8 +7,9 @@ set -euo pipefail
 # Debian packages: a C compiler for ring, pkg-config, python3 for the
 # benchmark table and the fuzz seeds, and a real Secret Service for the
 # vault's keystore tests (gnome-keyring on a private D-Bus session bus).
+# faketime runs the CLI with a clock off the site's.
 # Chromium drives the sandbox's pages in the browser tests; Node runs them.
-packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps chromium)
+packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps chromium faketime)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -1,56 +1,50 @@
 //! The commands over the vault: `add`, `list`, `codes`, `remove`.
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use spse_client::Device;
+use spse_accounts::removal::{self, SiteCheck};
+use spse_accounts::{EnrollOptions, sites::code_time};
+use spse_client::now_ms;
 use spse_otp::{Enrollment, Kind, Payload};
-use spse_protocol::DeviceKey;
-use spse_protocol::wire::DeviceStatus;
-use spse_vault::{DeviceIdentity, Keystore, Recovery, Site, StoredAccount, Vault};
-use zeroize::Zeroizing;
+use spse_protocol::text::shown;
+use spse_vault::{StoredAccount, Vault};
 
 use crate::error::CliError;
-use crate::payloads::{now, read_payload};
+use crate::payloads::read_payload;
 use crate::prompt::confirm;
-use crate::sites;
+use crate::sites::{Sites, read_root};
 
-/// Opens the vault in `--data-dir` (or the platform data folder), warning on
-/// stderr when it had to be opened from its backup.
-pub(crate) fn open(data_dir: Option<PathBuf>) -> Result<Vault, CliError> {
-    let dir = match data_dir {
-        Some(dir) => dir,
-        None => dirs::data_dir()
-            .ok_or(CliError::NoDataDir)?
-            .join("spse-auth"),
-    };
-    let vault = Vault::open(&dir, Keystore::platform()?)?;
-    if let Some(Recovery { reason, damaged }) = vault.recovery() {
-        eprintln!(
-            "warning: {} was {reason:?}; opened the backup, which may lack the last change \
-             (the damaged file is kept)",
-            damaged.display()
-        );
-    }
-    Ok(vault)
-}
+/// How the site lists this device.
+const DEVICE_NAME: &str = "spse-auth (command line)";
+/// The longest site name printed, in characters.
+const MAX_SITE_NAME: usize = 100;
 
-/// `spse-auth add`: an SPSE payload enrolls with its site, then is stored
-/// with its device identity; other payloads are stored as codes-only accounts.
+/// `spse-auth add`: an SPSE payload enrolls with its site (and is kept only
+/// once the site confirmed it), other payloads are stored as codes-only
+/// accounts.
 pub(crate) fn add(
     data_dir: Option<PathBuf>,
     argument: &str,
     yes: bool,
+    trust_root: Option<&Path>,
 ) -> Result<String, CliError> {
+    let root = trust_root.map(read_root).transpose()?;
     let payload = read_payload(argument)?;
-    let mut vault = open(data_dir)?;
+    let sites = Sites::open(data_dir)?;
     let accounts = match payload {
-        Payload::Spse(enrollment) => return enroll(&mut vault, &enrollment, yes),
+        Payload::Spse(enrollment) => return enroll(&sites, &enrollment, yes, root),
         Payload::Otpauth(account) => vec![account],
         Payload::Migration(accounts) => accounts,
     };
+    if root.is_some() {
+        return Err(CliError::Usage(
+            "trust-root: only an SPSE enrollment QR code names a site to trust it for".into(),
+        ));
+    }
     let mut out = String::new();
+    let mut vault = sites.vault();
     for account in accounts {
         let id = match vault.add(account.clone(), None, yes) {
             Err(spse_vault::Error::AlreadyExists { what, .. }) => {
@@ -70,7 +64,12 @@ fn replaced(what: &str) -> String {
 
 /// Enrolls the QR's account with its SPSE site and stores it. Everything
 /// that needs the user's word is asked first: the token is single use.
-fn enroll(vault: &mut Vault, enrollment: &Enrollment, yes: bool) -> Result<String, CliError> {
+fn enroll(
+    sites: &Sites,
+    enrollment: &Enrollment,
+    yes: bool,
+    trust_root: Option<Vec<u8>>,
+) -> Result<String, CliError> {
     let server = enrollment.server.as_str();
     if enrollment.server.is_training() {
         confirm(
@@ -78,46 +77,39 @@ fn enroll(vault: &mut Vault, enrollment: &Enrollment, yes: bool) -> Result<Strin
             &format!("server: {server} is a training server over plain http"),
         )?;
     }
-    let probe = Site {
-        server: server.to_owned(),
-        name: None,
-        training: enrollment.server.is_training(),
-        device: None,
-    };
-    let existing = vault
+    let probe = spse_vault::Site::new(server, enrollment.server.is_training());
+    let existing = sites
+        .vault()
         .accounts()
         .iter()
-        .find(|a| a.same_as(&enrollment.account, Some(&probe)));
+        .find(|a| !a.is_pending() && a.same_as(&enrollment.account, Some(&probe)))
+        .map(StoredAccount::describe);
     let replace = match existing {
         Some(existing) => {
-            confirm(yes, &replaced(&existing.describe()))?;
+            confirm(yes, &replaced(&existing))?;
             true
         }
         None => false,
     };
-    let enrolled = runtime()?.block_on(sites::client()?.enroll(enrollment, DEVICE_NAME))?;
-    let site = Site {
-        name: Some(enrolled.site_name),
-        device: Some(DeviceIdentity {
-            id: enrolled.device.device_id,
-            key: Zeroizing::new(enrolled.device.key.pkcs8().to_vec()),
-        }),
-        ..probe
+    let options = EnrollOptions {
+        device_name: DEVICE_NAME.to_owned(),
+        replace,
+        trust_root,
     };
-    let id = vault.add(enrollment.account.clone(), Some(site), replace)?;
-    eprintln!("Akun pada {server} berhasil ditambahkan / account added on {server}");
-    Ok(format!("added {id}\n"))
-}
-
-/// How the site lists this device.
-const DEVICE_NAME: &str = "spse-auth (command line)";
-
-/// A runtime for the network calls of one command.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(CliError::Runtime)
+    let added = sites.block_on(spse_accounts::enroll(
+        &sites.vault,
+        &sites.client,
+        enrollment,
+        options,
+    ));
+    sites.save_clocks();
+    let added = added?;
+    let name = added
+        .site_name
+        .map(|name| format!(" ({})", shown(&name, MAX_SITE_NAME)))
+        .unwrap_or_default();
+    eprintln!("Akun pada {server}{name} berhasil ditambahkan / account added on {server}");
+    Ok(format!("added {}\n", added.id))
 }
 
 /// Who an account is, as both JSON listings start.
@@ -149,6 +141,8 @@ struct Listed<'a> {
     kind: &'static str,
     digits: u8,
     period: Option<u32>,
+    /// The site has not confirmed its enrollment yet.
+    pending: bool,
 }
 
 impl<'a> From<&'a StoredAccount> for Listed<'a> {
@@ -161,13 +155,15 @@ impl<'a> From<&'a StoredAccount> for Listed<'a> {
                 Kind::Totp { period } => Some(period),
                 Kind::Hotp { .. } => None,
             },
+            pending: stored.is_pending(),
         }
     }
 }
 
 /// `spse-auth list`.
 pub(crate) fn list(data_dir: Option<PathBuf>, json: bool) -> Result<String, CliError> {
-    let vault = open(data_dir)?;
+    let sites = Sites::open(data_dir)?;
+    let vault = sites.vault();
     if json {
         let listed: Vec<Listed<'_>> = vault.accounts().iter().map(Listed::from).collect();
         return to_json(&listed);
@@ -186,25 +182,28 @@ struct Coded<'a> {
     seconds_left: Option<u64>,
 }
 
-/// `spse-auth codes`.
+/// `spse-auth codes`: an enrolled account's code follows its site's clock
+/// when this machine's is known to be off by more than 5 s.
 pub(crate) fn codes(data_dir: Option<PathBuf>, json: bool) -> Result<String, CliError> {
-    let vault = open(data_dir)?;
-    let at = now();
+    let sites = Sites::open(data_dir)?;
+    let vault = sites.vault();
+    let now = now_ms();
+    let at = |stored: &StoredAccount| code_time(&vault, stored, now) / 1000;
     if json {
         let coded: Vec<Coded<'_>> = vault
             .accounts()
             .iter()
             .map(|stored| Coded {
                 who: Who::from(stored),
-                code: stored.account.code_at(at).to_string(),
-                seconds_left: stored.account.seconds_left(at),
+                code: stored.account.code_at(at(stored)).to_string(),
+                seconds_left: stored.account.seconds_left(at(stored)),
             })
             .collect();
         return to_json(&coded);
     }
     Ok(grouped(&vault, |stored| {
-        let code = stored.account.code_at(at).grouped();
-        match stored.account.seconds_left(at) {
+        let code = stored.account.code_at(at(stored)).grouped();
+        match stored.account.seconds_left(at(stored)) {
             Some(left) => format!("{code}  {}  ({left} s)", shown_name(stored)),
             None => format!("{code}  {}", shown_name(stored)),
         }
@@ -212,68 +211,43 @@ pub(crate) fn codes(data_dir: Option<PathBuf>, json: bool) -> Result<String, Cli
 }
 
 /// `spse-auth remove`: asks the site first whether TOTP is still on, and
-/// warns that removing then locks the user out; tells the site to forget the
-/// device once the account is gone.
+/// warns that removing then locks the user out (or that the site could not
+/// say); tells the site to forget the device once the account is gone.
 pub(crate) fn remove(data_dir: Option<PathBuf>, id: &str, yes: bool) -> Result<String, CliError> {
-    let mut vault = open(data_dir)?;
-    let stored = vault
+    let sites = Sites::open(data_dir)?;
+    let stored = sites
+        .vault()
         .get(id)
         .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?
         .clone();
-    let enrolled = enrolled_device(&stored)?;
-    let client = sites::client()?;
-    let runtime = runtime()?;
-    let question = match &enrolled {
-        Some((server, device)) => match runtime.block_on(client.device_status(server, device)) {
-            Ok(DeviceStatus::Active) => format!(
-                "remove: TOTP is still active for {}; removing it locks you out of the site \
-                 until you use \"Reset TOTP\" there",
-                stored.describe()
-            ),
-            Ok(_) | Err(spse_client::Error::Server { .. }) => deleted(&stored),
-            Err(e) => format!(
-                "remove: {e}, so TOTP may still be active; {}",
-                deleted(&stored)
-            ),
-        },
-        None => deleted(&stored),
+    let check = sites.block_on(removal::check(&sites.client, &stored))?;
+    let question = match check {
+        SiteCheck::StillActive => format!(
+            "remove: TOTP is still active for {}; removing it locks you out of the site until you \
+             use \"Reset TOTP\" there",
+            stored.describe()
+        ),
+        SiteCheck::Safe => format!(
+            "remove: {} will be deleted with its secret",
+            stored.describe()
+        ),
+        SiteCheck::NoSite => format!(
+            "remove: {} will be deleted with its secret; disable TOTP on the site first",
+            stored.describe()
+        ),
+        SiteCheck::Unknown(e) => format!(
+            "remove: the site could not say whether TOTP is still active for {} ({e}); if it is, \
+             removing it locks you out of the site until you use \"Reset TOTP\" there",
+            stored.describe()
+        ),
     };
     confirm(yes, &question)?;
-    vault.remove(id)?;
-    if let Some((server, device)) = &enrolled
-        && let Err(e) = runtime.block_on(client.unenroll(server, device))
-    {
+    sites.vault().remove(id)?;
+    if let Err(e) = sites.block_on(removal::forget_device(&sites.client, &stored)) {
         eprintln!("warning: the site was not told to forget this device: {e}");
     }
+    sites.save_clocks();
     Ok(format!("removed {id}\n"))
-}
-
-fn deleted(stored: &StoredAccount) -> String {
-    format!(
-        "remove: {} will be deleted with its secret; disable TOTP on the site first",
-        stored.describe()
-    )
-}
-
-/// The site and device of an enrolled SPSE account; `None` for others.
-pub(crate) fn enrolled_device(
-    stored: &StoredAccount,
-) -> Result<Option<(String, Device)>, CliError> {
-    let Some(site) = &stored.site else {
-        return Ok(None);
-    };
-    let Some(identity) = &site.device else {
-        return Ok(None);
-    };
-    let key = DeviceKey::from_pkcs8(identity.key.clone())
-        .map_err(|e| CliError::Site(spse_client::Error::Key(e)))?;
-    Ok(Some((
-        site.server.clone(),
-        Device {
-            device_id: identity.id.clone(),
-            key,
-        },
-    )))
 }
 
 /// The list as text: a heading per SPSE site, then `line` for each account.
@@ -285,7 +259,12 @@ fn grouped(vault: &Vault, line: impl Fn(&StoredAccount) -> String) -> String {
             .map_or("Other accounts / Akun lain", |s| s.server.as_str());
         let _ = writeln!(out, "{heading}");
         for stored in group.accounts {
-            let _ = writeln!(out, "  {}", line(stored));
+            let pending = if stored.is_pending() {
+                "  (enrollment not confirmed yet)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "  {}{pending}", line(stored));
         }
     }
     out
@@ -299,7 +278,7 @@ fn shown_name(stored: &StoredAccount) -> String {
     }
 }
 
-fn to_json(value: &impl Serialize) -> Result<String, CliError> {
+pub(crate) fn to_json(value: &impl Serialize) -> Result<String, CliError> {
     let mut text = serde_json::to_string(value).map_err(|e| CliError::Output(e.into()))?;
     text.push('\n');
     Ok(text)

@@ -17,6 +17,9 @@ pub(crate) enum CliError {
     /// The site could not be reached, or refused.
     #[error(transparent)]
     Site(#[from] spse_client::Error),
+    /// An enrollment the site and the vault may not agree on yet.
+    #[error(transparent)]
+    Accounts(spse_accounts::Error),
     /// No waiting login has this id.
     #[error("tx: no login {0} is waiting for any account; run `spse-auth pending`")]
     UnknownLogin(String),
@@ -57,9 +60,22 @@ impl CliError {
             | CliError::UnknownLogin(_)
             | CliError::NotEnrolled(_) => 2,
             CliError::Site(_) => 4,
+            CliError::Accounts(spse_accounts::Error::Unsettled { .. }) => 4,
+            CliError::Accounts(_) => 3,
             CliError::Vault(e) if e.is_bad_input() => 2,
             CliError::Vault(_) => 3,
             CliError::Output(_) | CliError::Runtime(_) => 1,
+        }
+    }
+}
+
+impl From<spse_accounts::Error> for CliError {
+    /// Vault and site errors keep their own exit statuses.
+    fn from(error: spse_accounts::Error) -> CliError {
+        match error {
+            spse_accounts::Error::Vault(e) => CliError::Vault(e),
+            spse_accounts::Error::Site(e) => CliError::Site(e),
+            other => CliError::Accounts(other),
         }
     }
 }

@@ -1,54 +1,48 @@
 //! Answering logins from the command line: `pending`, `approve`, `deny`,
 //! `report`, and `status`.
+//!
+//! Nothing a site says reaches the terminal as it was sent: the login's
+//! browser and IP come made safe from the client, the result of a decision
+//! is told in the CLI's own words, and the site's `message` is not printed.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use spse_client::{Device, now_ms};
-use spse_protocol::wire::{Challenge, Decision, DeviceStatus};
-use spse_vault::StoredAccount;
+use spse_accounts::logins::{Asked, Waiting, waiting};
+use spse_accounts::sites::device_of;
+use spse_client::now_ms;
+use spse_protocol::wire::{Decision, DeviceStatus, Outcome};
 
-use crate::accounts::{enrolled_device, open, runtime};
+use crate::accounts::to_json;
 use crate::error::CliError;
-use crate::sites;
+use crate::sites::Sites;
 
-/// Every enrolled account with its site and device.
-fn enrolled(data_dir: Option<PathBuf>) -> Result<Vec<(StoredAccount, String, Device)>, CliError> {
-    let vault = open(data_dir)?;
-    let mut out = Vec::new();
-    for stored in vault.accounts() {
-        if let Some((server, device)) = enrolled_device(stored)? {
-            out.push((stored.clone(), server, device));
+/// The waiting logins of every enrolled account; an error when every site
+/// failed (review finding 4), a warning per site that failed otherwise.
+fn collect(sites: &Sites, wait: u64) -> Result<Vec<Waiting>, CliError> {
+    let accounts = sites.vault().accounts().to_vec();
+    let Asked {
+        waiting,
+        failed,
+        asked,
+    } = sites.block_on(waiting(&sites.client, &accounts, wait));
+    sites.save_clocks();
+    let all_failed = asked > 0 && failed.len() == asked;
+    let mut first = None;
+    for (account_id, error) in failed {
+        if !all_failed {
+            let who = accounts
+                .iter()
+                .find(|a| a.id == account_id)
+                .map_or(account_id.clone(), |a| a.describe());
+            eprintln!("warning: {who}: {error}");
         }
+        first.get_or_insert(error);
     }
-    Ok(out)
-}
-
-/// The waiting logins of every enrolled account, polled side by side.
-fn collect(
-    accounts: &[(StoredAccount, String, Device)],
-    wait: u64,
-) -> Result<Vec<(usize, Challenge)>, CliError> {
-    let client = sites::client()?;
-    let polls = accounts
-        .iter()
-        .map(|(_, server, device)| client.pending(server, device, wait));
-    let results = runtime()?.block_on(futures_util::future::join_all(polls));
-    let mut found = Vec::new();
-    let mut first_error = None;
-    for (index, result) in results.into_iter().enumerate() {
-        match result {
-            Ok(challenges) => found.extend(challenges.into_iter().map(|c| (index, c))),
-            Err(e) => {
-                eprintln!("warning: {}: {e}", accounts[index].0.describe());
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match first_error {
-        Some(e) if found.is_empty() && accounts.len() == 1 => Err(e.into()),
-        _ => Ok(found),
+    match first {
+        Some(error) if all_failed => Err(error.into()),
+        _ => Ok(waiting),
     }
 }
 
@@ -69,27 +63,26 @@ pub(crate) fn pending(
     wait: u64,
     json: bool,
 ) -> Result<String, CliError> {
-    let accounts = enrolled(data_dir)?;
-    let found = collect(&accounts, wait)?;
+    let sites = Sites::open(data_dir)?;
+    let found = collect(&sites, wait)?;
     if json {
         let listed: Vec<Pending<'_>> = found
             .iter()
-            .map(|(i, c)| Pending {
-                tx: &c.tx_id,
-                account_id: &accounts[*i].0.id,
-                user_id: &c.user_id,
-                site: &accounts[*i].1,
-                number_match: c.number_match,
-                expires_at: c.expires,
+            .map(|w| Pending {
+                tx: &w.challenge.tx_id,
+                account_id: &w.account_id,
+                user_id: &w.challenge.user_id,
+                site: &w.server,
+                number_match: w.challenge.number_match,
+                expires_at: w.challenge.expires,
             })
             .collect();
-        let mut text = serde_json::to_string(&listed).map_err(|e| CliError::Output(e.into()))?;
-        text.push('\n');
-        return Ok(text);
+        return to_json(&listed);
     }
     let mut out = String::new();
     let now = now_ms();
-    for (i, c) in &found {
+    for w in &found {
+        let c = &w.challenge;
         let left = c.expires.saturating_sub(now) / 1000;
         let number = if c.number_match {
             "  (type the number shown)"
@@ -99,69 +92,65 @@ pub(crate) fn pending(
         let _ = writeln!(
             out,
             "{}  Authorize login? {} on {} from {} ({}), {left} s left{number}",
-            shown(&c.tx_id),
-            shown(&c.user_id),
-            accounts[*i].1,
-            shown(&c.ip),
-            shown(&c.user_agent)
+            c.tx_id, c.user_id, w.server, c.ip, c.user_agent
         );
     }
     Ok(out)
 }
 
-/// Text from the site (the browser's User-Agent is the login attempt's own
-/// words) with control characters replaced, so it cannot drive the terminal.
-fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
-}
-
-/// `spse-auth approve|deny|report TX`: prints the site's answer.
+/// `spse-auth approve|deny|report TX`: prints what became of the login, in
+/// the CLI's own words (`Login PPK2 diterima`).
 pub(crate) fn decide(
     data_dir: Option<PathBuf>,
     tx: &str,
     decision: Decision,
     number: Option<&str>,
 ) -> Result<String, CliError> {
-    let accounts = enrolled(data_dir)?;
-    let found = collect(&accounts, 0)?;
-    let (index, challenge) = found
+    let sites = Sites::open(data_dir)?;
+    let found = collect(&sites, 0)?;
+    let waiting = found
         .into_iter()
-        .find(|(_, c)| c.tx_id == tx)
+        .find(|w| w.challenge.tx_id == tx)
         .ok_or_else(|| CliError::UnknownLogin(tx.to_owned()))?;
-    let (_, server, device) = &accounts[index];
-    let client = sites::client()?;
+    let stored = sites
+        .vault()
+        .get(&waiting.account_id)
+        .cloned()
+        .ok_or_else(|| CliError::UnknownLogin(tx.to_owned()))?;
+    let (server, device) =
+        device_of(&stored)?.ok_or_else(|| CliError::NotEnrolled(stored.id.clone()))?;
     let answer =
-        runtime()?.block_on(client.decide(server, device, &challenge, decision, number))?;
-    Ok(format!("{}\n", answer.message))
+        sites.block_on(
+            sites
+                .client
+                .decide(&server, &device, &waiting.challenge, decision, number),
+        );
+    sites.save_clocks();
+    let verb = match answer?.result {
+        Outcome::Accepted => "diterima",
+        Outcome::Denied => "ditolak",
+        Outcome::Reported => "dilaporkan",
+    };
+    // The user ID is the account's own: the client refused any other.
+    Ok(format!("Login {} {verb}\n", device.user_id))
 }
 
 /// `spse-auth status ID`: whether TOTP is still active for the account.
 pub(crate) fn status(data_dir: Option<PathBuf>, id: &str) -> Result<String, CliError> {
-    let vault = open(data_dir)?;
-    let stored = vault
+    let sites = Sites::open(data_dir)?;
+    let stored = sites
+        .vault()
         .get(id)
+        .cloned()
         .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?;
     let (server, device) =
-        enrolled_device(stored)?.ok_or_else(|| CliError::NotEnrolled(id.to_owned()))?;
-    let client = sites::client()?;
-    let status = runtime()?.block_on(client.device_status(&server, &device))?;
-    Ok(match status {
+        device_of(&stored)?.ok_or_else(|| CliError::NotEnrolled(id.to_owned()))?;
+    let status = sites.block_on(sites.client.device_status(&server, &device));
+    sites.save_clocks();
+    Ok(match status? {
         DeviceStatus::Active => "active\n",
         DeviceStatus::Disabled => "disabled\n",
         DeviceStatus::Removed => "removed\n",
     }
     .to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shown;
-
-    #[test]
-    fn site_text_cannot_drive_the_terminal() {
-        assert_eq!(shown("Firefox\x1b[2J\x07"), "Firefox?[2J?");
-        assert_eq!(shown("PPK2"), "PPK2");
-    }
 }

@@ -28,10 +28,6 @@ struct Cli {
     /// e.g. ~/.local/share/spse-auth).
     #[arg(long, global = true, env = "SPSE_AUTH_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// Also trust this root certificate (PEM or DER) for SPSE sites, e.g. a
-    /// training server's own; the built-in public roots stay trusted.
-    #[arg(long, global = true, env = "SPSE_AUTH_TRUST_ROOT", value_name = "FILE")]
-    trust_root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,10 +52,15 @@ enum Command {
     Add {
         /// The payload text, or `-` to read it from standard input.
         payload: String,
-        /// Confirm without asking: a training (http://) server, replacing an
-        /// account already there.
+        /// Confirm without asking: a training (http://) server, a trusted
+        /// root, replacing an account already there.
         #[arg(long)]
         yes: bool,
+        /// Also trust this root certificate (PEM or DER) for the enrolled
+        /// site only, e.g. a training server's own; it is kept with the
+        /// account and never trusted for another site.
+        #[arg(long, env = "SPSE_AUTH_TRUST_ROOT", value_name = "FILE")]
+        trust_root: Option<PathBuf>,
     },
     /// List the vault's accounts, grouped by SPSE site.
     List {
@@ -126,13 +127,20 @@ fn main() -> ExitCode {
         Err(e) => return report(&CliError::from(e)),
     };
     let data_dir = cli.data_dir;
-    if let Err(e) = sites::trust(cli.trust_root.as_deref()) {
-        return report(&e);
+    if let Command::Inspect { payload }
+    | Command::Code { payload, .. }
+    | Command::Add { payload, .. } = &cli.command
+    {
+        payloads::warn_if_secret_on_command_line(payload);
     }
     let result = match cli.command {
         Command::Inspect { payload } => payloads::inspect(&payload),
         Command::Code { payload, at } => payloads::code(&payload, at),
-        Command::Add { payload, yes } => accounts::add(data_dir, &payload, yes),
+        Command::Add {
+            payload,
+            yes,
+            trust_root,
+        } => accounts::add(data_dir, &payload, yes, trust_root.as_deref()),
         Command::List { json } => accounts::list(data_dir, json),
         Command::Codes { json } => accounts::codes(data_dir, json),
         Command::Remove { id, yes } => accounts::remove(data_dir, &id, yes),

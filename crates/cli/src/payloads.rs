@@ -24,6 +24,20 @@ pub(crate) fn read_payload(argument: &str) -> Result<Payload, CliError> {
     Ok(Payload::parse(&text)?)
 }
 
+/// Warns on stderr when an authenticator payload (its secret with it) was
+/// given on the command line, where every user of the machine can read it
+/// (`ps`, `/proc/<pid>/cmdline`) and the shell history keeps it (review
+/// finding 8). Scripts keep working; the warning says what to use instead.
+/// A text that is not a payload is reported by the command's own error.
+pub(crate) fn warn_if_secret_on_command_line(argument: &str) {
+    if argument != "-" && Payload::parse(argument).is_ok() {
+        eprintln!(
+            "warning: the payload and its secret were given on the command line, where other \
+             users of this machine can see them; pass - to read it from standard input"
+        );
+    }
+}
+
 /// `spse-auth inspect`: the [`Summary`] as one line of JSON.
 pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
     let payload = read_payload(argument)?;
@@ -45,7 +59,7 @@ pub(crate) fn code(argument: &str, at: Option<u64>) -> Result<String, CliError> 
 }
 
 /// The current Unix time in seconds.
-pub(crate) fn now() -> u64 {
+fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

@@ -3,48 +3,34 @@
 //! payload of the canonical fixture list.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
+
+mod common;
+use common::text;
 
 fn fixtures() -> Value {
     serde_json::from_str(include_str!("../../otp/tests/fixtures/payloads.json")).unwrap()
 }
 
+/// No command here opens a vault: the folder is never created.
+const NO_VAULT: &str = "/nonexistent/spse-auth-vault";
+
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spse-auth"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::run(Path::new(NO_VAULT), args)
 }
 
 fn run_with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spse-auth"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
+    common::run_with_stdin(Path::new(NO_VAULT), args, input)
 }
 
 #[test]
 fn inspect_prints_one_json_object_per_fixture() {
     for case in fixtures()["valid"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let out = run(&["inspect", case["payload"].as_str().unwrap()]);
+        let out = run_with_stdin(&["inspect", "-"], case["payload"].as_str().unwrap());
         assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
         let stdout = text(&out.stdout);
         assert_eq!(stdout.lines().count(), 1, "{name}");
@@ -52,6 +38,25 @@ fn inspect_prints_one_json_object_per_fixture() {
         assert_eq!(json, case["summary"], "{name}");
         assert!(out.stderr.is_empty(), "{name}");
     }
+}
+
+/// Review finding 8: a payload on the command line (every local user sees
+/// it in `ps`) still works for scripts, with a warning that says what to
+/// use instead; a text that is not a payload gets only its error line.
+#[test]
+fn a_payload_on_the_command_line_is_warned_about() {
+    let payload = "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let from_argv = run(&["code", payload, "--at", "59"]);
+    let from_stdin = run_with_stdin(&["code", "-", "--at", "59"], payload);
+    assert_eq!(text(&from_argv.stdout), "287082\n");
+    assert_eq!(from_argv.stdout, from_stdin.stdout);
+    assert_eq!(
+        text(&from_argv.stderr),
+        "warning: the payload and its secret were given on the command line, where other users \
+         of this machine can see them; pass - to read it from standard input\n"
+    );
+    assert!(from_stdin.stderr.is_empty());
+    assert!(!text(&from_argv.stderr).contains("GEZDGNBV"));
 }
 
 #[test]

@@ -1,15 +1,20 @@
 //! The whole SPSE flow with two real parts: the sandbox site on 127.0.0.1 and
 //! the `spse-auth` binary (over a real Secret Service, started by `make test`
 //! through scripts/with-secret-service.sh): enroll, approve with the number,
-//! deny, report, status, disable and delete, reset and re-enroll.
+//! deny, report, status, disable and delete, reset and re-enroll; and what
+//! an interrupted enrollment, a wrong clock, a site that is down or hostile
+//! do to it (the review's findings 1 to 8 and 11).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
+use spse_sandbox::testing::Options;
 
 mod common;
-use common::{TestSite, ok, run, text};
+use common::{Fault, TestSite, add, added, cli, list, ok, run, text};
 
 fn refused(dir: &Path, args: &[&str], status: i32) -> String {
     let out = run(dir, args);
@@ -32,8 +37,7 @@ fn pending(dir: &Path) -> Vec<Value> {
 }
 
 fn enroll(site: &TestSite, dir: &Path, user: &str) -> String {
-    let out = ok(dir, &["add", &site.payload(user), "--yes"]);
-    out.trim().strip_prefix("added ").unwrap().to_owned()
+    added(dir, &site.payload(user), &["--yes"])
 }
 
 #[test]
@@ -100,7 +104,7 @@ fn the_whole_spse_flow_through_the_cli() {
         let dir = dir.to_owned();
         std::thread::spawn(move || ok(&dir, &["pending", "--wait", "15", "--json"]))
     };
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(700));
     let _ = site.login("pokja1");
     let seen: Value = serde_json::from_str(&poll.join().unwrap()).unwrap();
     assert_eq!(seen[0]["account_id"], other.as_str());
@@ -118,6 +122,7 @@ fn the_whole_spse_flow_through_the_cli() {
     assert_eq!(ok(dir, &["status", &id]), "disabled\n");
     let plain = refused(dir, &["remove", &id], 2);
     assert!(plain.contains("will be deleted with its secret"), "{plain}");
+    assert!(!plain.contains("locks you out"), "{plain}");
     assert_eq!(
         ok(dir, &["remove", &id, "--yes"]),
         format!("removed {id}\n")
@@ -139,47 +144,284 @@ fn a_site_that_is_down_is_a_clear_error_and_stores_nothing() {
     let base = site.base.clone();
     drop(site);
     let dir = tempfile::tempdir().unwrap();
+    let out = add(dir.path(), &payload, &["--yes"]);
+    assert_eq!(out.status.code(), Some(4));
     assert_eq!(
-        refused(dir.path(), &["add", &payload, "--yes"], 4),
+        text(&out.stderr),
         format!("error: site: {base} cannot be reached; check the connection and try again\n")
     );
     assert_eq!(ok(dir.path(), &["list", "--json"]), "[]\n");
 }
 
+/// Finding 11: a training server's root is given when enrolling, kept with
+/// that site, and trusted for it alone; no other command takes one.
 #[test]
 #[ignore = "needs a Secret Service: run through `make test`"]
-fn an_https_site_with_its_own_root_needs_trust_root() {
+fn an_https_site_with_its_own_root_needs_trust_root_once() {
     let site = TestSite::start_tls();
-    let root = site.root_pem.clone().unwrap();
-    let root = root.to_str().unwrap();
+    let root = site.root_pem().unwrap().to_str().unwrap().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let payload = site.payload("PPK2");
+    let out = add(dir, &payload, &[]);
+    assert_eq!(out.status.code(), Some(4));
     assert_eq!(
-        refused(dir, &["add", &payload], 4),
+        text(&out.stderr),
         format!(
             "error: site: {} did not prove its identity (TLS certificate refused)\n",
             site.base
         )
     );
     // Trusted explicitly, https needs no training confirmation.
-    let id = ok(dir, &["--trust-root", root, "add", &payload]);
-    let id = id.trim().strip_prefix("added ").unwrap().to_owned();
-    assert_eq!(ok(dir, &["status", &id, "--trust-root", root]), "active\n");
+    let id = added(dir, &payload, &["--trust-root", &root]);
+    // Kept with the site: later commands need no flag.
+    assert_eq!(ok(dir, &["status", &id]), "active\n");
     let (browser, _) = site.login("PPK2");
     let number = browser.status()["number"].as_u64().unwrap().to_string();
-    let tx: Value =
-        serde_json::from_str(&ok(dir, &["--trust-root", root, "pending", "--json"])).unwrap();
-    let tx = tx[0]["tx"].as_str().unwrap().to_owned();
+    let tx = pending(dir)[0]["tx"].as_str().unwrap().to_owned();
     assert_eq!(
-        ok(
-            dir,
-            &["--trust-root", root, "approve", &tx, "--number", &number]
-        ),
+        ok(dir, &["approve", &tx, "--number", &number]),
         "Login PPK2 diterima\n"
     );
+    let usage = refused(dir, &["status", &id, "--trust-root", &root], 2);
+    assert!(usage.starts_with("error: arguments: "), "{usage}");
+    let out = add(dir, &payload, &["--trust-root", "/nonexistent.pem"]);
     assert_eq!(
-        refused(dir, &["--trust-root", "/nonexistent.pem", "list"], 2),
+        text(&out.stderr),
         "error: arguments: trust-root: cannot read /nonexistent.pem: No such file or directory (os error 2)\n"
     );
+    let out = add(
+        dir,
+        "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+        &["--trust-root", &root],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Finding 1: the site enrolled the account but the CLI died before saving
+/// that (here: killed while the answer is lost on the way). The account and
+/// its key were stored first, so the next command finishes the enrollment
+/// and says so; one whose request never reached the site is rolled back.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn an_enrollment_interrupted_after_the_site_took_it_is_finished_next_run() {
+    for (fault, finished) in [
+        (Fault::LoseEnrollReply, true),
+        (Fault::LoseEnrollRequest, false),
+    ] {
+        let site = TestSite::start_with(Options {
+            fault,
+            ..Options::default()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        let payload = site.payload("PPK2");
+        let mut child = cli(dir)
+            .args(["add", "-", "--yes"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), payload.as_bytes()).unwrap();
+        // Wait until the account is stored (pending) and, for a lost reply,
+        // the site has enrolled it; then the process dies.
+        let enrolled_on_site = || site.login("PPK2").1 == "/login/wait";
+        for _ in 0..200 {
+            let stored = list(dir).first().is_some_and(|a| a["pending"] == true);
+            if stored && (!finished || enrolled_on_site()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let out = run(dir, &["list", "--json"]);
+        assert_eq!(out.status.code(), Some(0));
+        let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stderr = text(&out.stderr);
+        if finished {
+            assert!(
+                stderr.contains("was confirmed by the site and is now finished"),
+                "{stderr}"
+            );
+            assert_eq!(listed[0]["pending"], false);
+            let id = listed[0]["id"].as_str().unwrap();
+            assert_eq!(ok(dir, &["status", id]), "active\n");
+        } else {
+            assert!(
+                stderr.contains("never reached the site and was removed"),
+                "{stderr}"
+            );
+            assert_eq!(listed, serde_json::json!([]));
+        }
+        // Told once: the next run has nothing to settle.
+        assert_eq!(text(&run(dir, &["list"]).stderr), "");
+    }
+}
+
+/// `spse-auth` run with its clock `offset` seconds off the site's.
+fn skewed(dir: &Path, offset: &str, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut command = Command::new("faketime");
+    command
+        .args(["-f", offset, env!("CARGO_BIN_EXE_spse-auth")])
+        .args(args)
+        .env("SPSE_AUTH_DATA_DIR", dir)
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("faketime (make test installs it)");
+    if let Some(input) = stdin {
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+/// Finding 2: a clock 90 s off (beyond the 60 s the site allows) still
+/// enrolls (the code made again at the site's time), asks for logins and
+/// status (a stale timestamp retried once at the site's time), and shows
+/// the code the site expects: the offset is kept between runs.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn a_clock_90_s_off_still_enrolls_answers_and_shows_the_right_code() {
+    let site = TestSite::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    for offset in ["+90s", "-90s"] {
+        let payload = site.payload("PPK2");
+        let out = skewed(dir, offset, &["add", "-", "--yes"], Some(&payload));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{offset}: {}",
+            text(&out.stderr)
+        );
+        let id = text(&out.stdout)
+            .trim()
+            .trim_start_matches("added ")
+            .to_owned();
+
+        let out = skewed(dir, offset, &["status", &id], None);
+        assert_eq!(
+            text(&out.stdout),
+            "active\n",
+            "{offset}: {}",
+            text(&out.stderr)
+        );
+        let (browser, _) = site.login("PPK2");
+        let number = browser.status()["number"].as_u64().unwrap().to_string();
+        let out = skewed(dir, offset, &["pending", "--json"], None);
+        let waiting: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let tx = waiting[0]["tx"].as_str().unwrap().to_owned();
+        let out = skewed(dir, offset, &["approve", &tx, "--number", &number], None);
+        assert_eq!(
+            text(&out.stdout),
+            "Login PPK2 diterima\n",
+            "{}",
+            text(&out.stderr)
+        );
+
+        // The code shown is the site's, not the skewed clock's (asked again
+        // if a 30 s step turned between the two runs).
+        let matches = (0..3).any(|_| {
+            let out = skewed(dir, offset, &["codes", "--json"], None);
+            let codes: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let shown = codes[0]["code"].as_str().unwrap().to_owned();
+            let real = common::run_with_stdin(dir, &["code", "-"], &payload);
+            format!("{shown}\n") == text(&real.stdout)
+        });
+        assert!(matches, "{offset}: codes do not follow the site's clock");
+        site.reset("PPK2");
+        ok(dir, &["remove", &id, "--yes"]);
+    }
+}
+
+/// Finding 3: when the site cannot say whether TOTP is still on, removing
+/// warns as if it were.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn remove_warns_when_the_site_cannot_say() {
+    let site = TestSite::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let id = enroll(&site, dir, "PPK2");
+    site.stop();
+    let warning = refused(dir, &["remove", &id], 2);
+    assert!(
+        warning.contains("could not say whether TOTP is still active for PPK2"),
+        "{warning}"
+    );
+    assert!(warning.contains("locks you out"), "{warning}");
+}
+
+/// Finding 4: `pending` fails (exit 4) when no site could be asked.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn pending_fails_when_every_site_failed() {
+    let site = TestSite::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    enroll(&site, dir, "PPK2");
+    enroll(&site, dir, "pokja1");
+    assert_eq!(ok(dir, &["pending"]), "");
+    site.stop();
+    let error = refused(dir, &["pending"], 4);
+    assert!(error.starts_with("error: site: "), "{error}");
+    assert_eq!(error.lines().count(), 1, "{error}");
+}
+
+/// Finding 6: a hostile site's words never reach the terminal raw, and the
+/// result of a decision is told in the CLI's own words.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn a_hostile_sites_text_cannot_drive_the_terminal() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::HostileText,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let out = add(dir, &site.payload("PPK2"), &["--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut seen = text(&out.stderr);
+    let (browser, _) = site.login("PPK2");
+    let number = browser.status()["number"].as_u64().unwrap().to_string();
+    let listed = ok(dir, &["pending"]);
+    seen.push_str(&listed);
+    let tx = listed.split_whitespace().next().unwrap().to_owned();
+    let out = run(dir, &["approve", &tx, "--number", &number]);
+    assert_eq!(text(&out.stdout), "Login PPK2 diterima\n");
+    seen.push_str(&text(&out.stderr));
+    assert!(
+        seen.contains("DITOLAK"),
+        "the hostile text is shown, made safe: {seen}"
+    );
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(
+            !seen.contains(bad),
+            "{bad:?} reached the terminal: {seen:?}"
+        );
+    }
+}
+
+/// Finding 7: a site answering about another user is refused: nothing is
+/// stored from such an enrollment.
+#[test]
+#[ignore = "needs a Secret Service: run through `make test`"]
+fn answers_about_another_user_are_refused() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::OtherUser,
+        ..Options::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = add(dir.path(), &site.payload("PPK2"), &["--yes"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        text(&out.stderr),
+        "error: site: the answer was about another account than this one; refused\n"
+    );
+    assert_eq!(list(dir.path()), Vec::<Value>::new());
 }

@@ -4,25 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::fs;
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
 
 mod common;
-use common::{TestSite, cli, ok, run, text};
+use common::{TestSite, add, cli, list, ok, run, text};
 
 const PLAIN: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const MIGRATION: &str = "otpauth-migration://offline?data=CkIKIDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDEyEg9ib2JAZXhhbXBsZS5jb20aB0FDTUUgQ28gAigCMAIKJwoUMTIzNDU2Nzg5MDEyMzQ1Njc4OTASBWNhcm9sGgAgASgBMAE4BRABGAEgACi5YA%3D%3D";
-
-fn list(dir: &Path) -> Vec<Value> {
-    serde_json::from_str::<Value>(&ok(dir, &["list", "--json"]))
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
 
 fn added_ids(stdout: &str) -> Vec<String> {
     stdout
@@ -38,7 +29,7 @@ fn add_list_codes_remove() {
     let payload = site.payload("PPK2");
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    let spse = added_ids(&ok(dir, &["add", &payload, "--yes"]));
+    let spse = added_ids(&text(&add(dir, &payload, &["--yes"]).stdout));
     let plain = added_ids(&ok(dir, &["add", PLAIN]));
     let migrated = added_ids(&ok(dir, &["add", MIGRATION]));
     assert_eq!((spse.len(), plain.len(), migrated.len()), (1, 1, 2));
@@ -48,7 +39,8 @@ fn add_list_codes_remove() {
     assert_eq!(
         listed[0],
         serde_json::json!({"id": spse[0], "site": site.base,
-            "issuer": "LPSE Sandbox", "account": "PPK2", "type": "totp", "digits": 6, "period": 30})
+            "issuer": "LPSE Sandbox", "account": "PPK2", "type": "totp", "digits": 6, "period": 30,
+            "pending": false})
     );
     assert_eq!(listed[3]["type"], "hotp");
     assert_eq!(listed[3]["period"], Value::Null);
@@ -117,7 +109,7 @@ fn replacing_and_training_servers_need_confirmation() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     let payload = site.payload("PPK2");
-    let out = run(dir, &["add", &payload]);
+    let out = add(dir, &payload, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
@@ -127,21 +119,21 @@ fn replacing_and_training_servers_need_confirmation() {
         )
     );
     assert!(list(dir).is_empty(), "nothing stored before confirming");
-    let first = added_ids(&ok(dir, &["add", &payload, "--yes"]));
+    let first = added_ids(&text(&add(dir, &payload, &["--yes"]).stdout));
 
     // "Reset TOTP" on the site, then the new QR replaces the account.
     site.reset("PPK2");
     let again = site.payload("PPK2");
-    let out = run(dir, &["add", &again]);
+    let out = add(dir, &again, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let second = added_ids(&ok(dir, &["add", &again, "--yes"]));
+    let second = added_ids(&text(&add(dir, &again, &["--yes"]).stdout));
     assert_ne!(first, second);
     assert_eq!(list(dir).len(), 1);
     let out = run(dir, &["add", "otpauth://totp/x?secret=1"]);
     assert_eq!(out.status.code(), Some(2));
     // The same codes-only account twice needs confirming too.
     ok(dir, &["add", PLAIN]);
-    let out = run(dir, &["add", PLAIN]);
+    let out = add(dir, PLAIN, &[]);
     assert_eq!(
         text(&out.stderr),
         "error: account: GitHub: alice is already in the vault and will be replaced; add --yes \
@@ -159,7 +151,7 @@ fn the_data_folder_holds_no_secret() {
         _ => unreachable!(),
     };
     let dir = tempfile::tempdir().unwrap();
-    ok(dir.path(), &["add", &payload, "--yes"]);
+    add(dir.path(), &payload, &["--yes"]);
     ok(dir.path(), &["add", PLAIN]);
     ok(dir.path(), &["add", MIGRATION]);
     ok(dir.path(), &["add", PLAIN.replace("alice", "bob").as_str()]);
@@ -181,7 +173,7 @@ fn damage_and_a_missing_keystore_are_clear_errors_that_change_nothing() {
     let site = TestSite::start();
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    ok(dir, &["add", &site.payload("PPK2"), "--yes"]);
+    add(dir, &site.payload("PPK2"), &["--yes"]);
     ok(dir, &["add", PLAIN]);
     let current = dir.join("vault.json");
     let backup = dir.join("vault.json.bak");
@@ -230,12 +222,12 @@ fn damage_and_a_missing_keystore_are_clear_errors_that_change_nothing() {
             .unwrap()
             .replacen("\"sealed\": \"", "\"sealed\": \"AA", 1);
     fs::write(&backup, &tampered_backup).unwrap();
-    for args in [
-        &["list"][..],
-        &["add", "--yes", PLAIN.replace("alice", "carol").as_str()][..],
+    let carol = PLAIN.replace("alice", "carol");
+    for (args, out) in [
+        ("list", run(dir, &["list"])),
+        ("add", add(dir, &carol, &["--yes"])),
     ] {
-        let out = run(dir, args);
-        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        assert_eq!(out.status.code(), Some(3), "{args}");
         assert_eq!(
             text(&out.stderr),
             format!(

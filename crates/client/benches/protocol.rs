@@ -17,7 +17,7 @@ use futures_util::stream::{self, StreamExt};
 use spse_client::Client;
 use spse_otp::Payload;
 use spse_protocol::wire::Decision;
-use spse_sandbox::{Config, Sandbox};
+use spse_sandbox::testing::{Options, TestSite};
 
 const LOGINS: usize = 300;
 const DECISIONS: usize = 400;
@@ -42,57 +42,19 @@ fn ms(d: Duration) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = spse_sandbox::http_base_url(listener.local_addr().unwrap());
-    let sandbox = Sandbox::new(Config {
-        db: dir.path().join("bench.db"),
-        base_url: base.clone(),
-        site_name: "LPSE Bench".into(),
-        qr_ttl: Duration::from_secs(60),
+    let site = TestSite::start_with(Options {
         challenge_ttl: Duration::from_secs(600),
         push_limit: u32::MAX,
+        ..Options::default()
     })
-    .unwrap();
-    sandbox.seed_demo().unwrap();
-    let app = sandbox
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    .await;
+    let (base, sandbox) = (site.base.clone(), &site.sandbox);
 
     // Enroll PPK2 through its Aktivasi page.
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = browser
-        .post(format!("{base}/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("user_id=PPK2&password=latihan-PPK2")
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let payload = browser
-        .get(format!("{base}/totp/aktivasi/payload"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let Ok(Payload::Spse(enrollment)) = Payload::parse(&payload) else {
+    let Ok(Payload::Spse(enrollment)) = Payload::parse(&site.payload("PPK2").await) else {
         panic!("no SPSE payload")
     };
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let device = Arc::new(client.enroll(&enrollment, "bench").await.unwrap().device);
 
     // 1. Delivery latency.

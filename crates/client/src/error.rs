@@ -32,6 +32,11 @@ pub enum Error {
         /// The site's own words, in Indonesian.
         message: String,
     },
+    /// The site answered for another account than the one asked about (a
+    /// login, an enrollment or a status for another user ID): refused, as a
+    /// login for another origin is.
+    #[error("site: the answer was about another account than this one; refused")]
+    WrongAccount,
     /// The site answered something that is not the protocol.
     #[error("site: the answer was not the SPSE authenticator protocol")]
     BadResponse,

@@ -5,9 +5,15 @@
 //! is off.
 //!
 //! TLS is rustls on the ring provider with Mozilla's root certificates built
-//! in (webpki-roots), plus roots the caller trusts explicitly (a training
-//! server's own). The same on every platform: no OpenSSL, and no
-//! platform-verifier initialisation on Android.
+//! in (webpki-roots). A training server's own root is trusted for that site
+//! only ([`Client::trust_root_for`]), never for any other. The same on every
+//! platform: no OpenSSL, and no platform-verifier initialisation on Android.
+//!
+//! Everything a site says is checked before the app acts on it: a login for
+//! another origin or another user, an enrollment answered for another user,
+//! ids that are not base64url, answers over 256 KiB are refused; its words
+//! (site name, browser, IP, message) come back made safe to show
+//! ([`spse_protocol::text::shown`]).
 
 mod error;
 
@@ -21,10 +27,12 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::DeserializeOwned;
 use spse_otp::{Enrollment, Field, ServerUrl};
 use spse_protocol::signing::{DecideFields, decide_input, enroll_input, request_input};
+use spse_protocol::text::shown;
 use spse_protocol::wire::{
     Challenge, ChallengesResponse, DecideRequest, DecideResponse, Decision, DeviceResponse,
     DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PREFIX,
 };
+use spse_protocol::wire::{ErrorCode, Outcome};
 use spse_protocol::{DeviceAuth, DeviceKey, MAX_WAIT_SECONDS};
 
 pub use error::{Error, Result};
@@ -36,6 +44,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// The largest response body read from a site.
 const MAX_BODY: usize = 256 * 1024;
+/// The longest site name, browser, IP and message kept, in characters.
+const MAX_SITE_NAME: usize = 100;
+const MAX_USER_AGENT: usize = 200;
+const MAX_IP: usize = 64;
+const MAX_MESSAGE: usize = 200;
 
 /// An enrolled device's identity on one site: what the vault keeps.
 #[derive(Debug)]
@@ -44,6 +57,9 @@ pub struct Device {
     pub device_id: String,
     /// The account's own key pair.
     pub key: DeviceKey,
+    /// The SPSE user ID it was enrolled for: a login for anyone else is
+    /// refused.
+    pub user_id: String,
 }
 
 /// What enrollment gives back.
@@ -55,78 +71,142 @@ pub struct Enrolled {
     pub site_name: String,
 }
 
-/// The protocol client, one per app: cheap to clone, shares its pool.
+/// The protocol client, one per app: cheap to clone, shares its pools.
 #[derive(Clone)]
 pub struct Client {
+    /// For every site: the public roots only.
     http: reqwest::Client,
+    /// Sites with a root of their own (base URL to its client).
+    own_roots: Arc<Mutex<HashMap<String, reqwest::Client>>>,
     offsets: Arc<Mutex<HashMap<String, i64>>>,
+    /// How long a request may take (a long poll: this plus its wait).
+    request_timeout: Duration,
+    /// Per site, the last `ts` signed: every signed request gets a later
+    /// one, so two identical requests in the same millisecond are not taken
+    /// for a replay.
+    last_ts: Arc<Mutex<HashMap<String, u64>>>,
 }
 
 impl Client {
-    /// A client trusting the built-in roots and `extra_roots` (DER).
-    pub fn new(extra_roots: &[Vec<u8>]) -> Result<Client> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for der in extra_roots {
-            roots
-                .add(rustls::pki_types::CertificateDer::from(der.clone()))
-                .map_err(|_| Error::BadRoot)?;
-        }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|_| Error::BadRoot)?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("spse-auth/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::from_reqwest("", &e))?;
+    /// A client trusting the built-in public roots.
+    pub fn new() -> Result<Client> {
         Ok(Client {
-            http,
+            http: http_client(None)?,
+            own_roots: Arc::new(Mutex::new(HashMap::new())),
             offsets: Arc::new(Mutex::new(HashMap::new())),
+            last_ts: Arc::new(Mutex::new(HashMap::new())),
+            request_timeout: REQUEST_TIMEOUT,
         })
+    }
+
+    /// The same client giving up on an answer after `timeout` (20 s by
+    /// default; a long poll adds its wait).
+    pub fn with_request_timeout(self, timeout: Duration) -> Client {
+        Client {
+            request_timeout: timeout,
+            ..self
+        }
+    }
+
+    /// Also trusts `root` (a DER certificate) for `server`, and for no other
+    /// site: a training server's own root must not let it (or whoever holds
+    /// its key) impersonate a real LPSE.
+    pub fn trust_root_for(&self, server: &str, root: &[u8]) -> Result<()> {
+        let http = http_client(Some(root))?;
+        self.own_roots
+            .lock()
+            .map_err(|_| Error::BadRoot)?
+            .insert(server.to_owned(), http);
+        Ok(())
+    }
+
+    /// The HTTP client for `server`: with its own root when it has one.
+    fn http(&self, server: &str) -> reqwest::Client {
+        self.own_roots
+            .lock()
+            .ok()
+            .and_then(|roots| roots.get(server).cloned())
+            .unwrap_or_else(|| self.http.clone())
     }
 
     /// Registers a new device for the QR's account: makes its key pair and
     /// `device_id`, proves the secret with the current code, signs, sends.
+    /// The code is made at the site's time when its clock is known to be
+    /// off; when the site refuses the code and its answer shows this
+    /// device's clock is off, the code is made again at the site's time and
+    /// sent once more.
     pub async fn enroll(&self, enrollment: &Enrollment, device_name: &str) -> Result<Enrolled> {
-        let server = enrollment.server.as_str();
         let key = DeviceKey::generate().map_err(Error::Key)?;
         let device_id = random_device_id()?;
+        self.enroll_with(enrollment, device_name, key, device_id)
+            .await
+    }
+
+    /// [`Client::enroll`] with a key and device id made (and stored) by the
+    /// caller beforehand, so a crash after the site accepted them cannot
+    /// lose them.
+    pub async fn enroll_with(
+        &self,
+        enrollment: &Enrollment,
+        device_name: &str,
+        key: DeviceKey,
+        device_id: String,
+    ) -> Result<Enrolled> {
+        let server = enrollment.server.as_str();
         let user_id = enrollment.account.name().to_owned();
         let public_key = key.public_key();
         let token = enrollment.token.expose();
         let sig = key
             .sign(&enroll_input(token, &user_id, &device_id, &public_key).map_err(Error::Key)?)
             .map_err(Error::Key)?;
-        let code = enrollment
-            .account
-            .code_at(self.code_time(server, now_ms()) / 1000)
-            .to_string();
-        let body = serde_json::to_vec(&EnrollRequest {
-            enroll: token.to_owned(),
-            user_id,
-            code,
-            device_id: device_id.clone(),
-            device_name: device_name.to_owned(),
-            public_key,
-            sig,
-        })
-        .map_err(|_| Error::BadResponse)?;
-        let url = format!("{server}{PREFIX}/enroll");
-        let request = self
-            .http
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(body);
-        let response: EnrollResponse = self.send(server, request, REQUEST_TIMEOUT).await?;
+        let code_now = || {
+            enrollment
+                .account
+                .code_at(self.code_time(server, now_ms()) / 1000)
+                .to_string()
+        };
+        let mut code = code_now();
+        let mut retried = false;
+        let response: EnrollResponse = loop {
+            let body = serde_json::to_vec(&EnrollRequest {
+                enroll: token.to_owned(),
+                user_id: user_id.clone(),
+                code: code.clone(),
+                device_id: device_id.clone(),
+                device_name: device_name.to_owned(),
+                public_key: public_key.clone(),
+                sig: sig.clone(),
+            })
+            .map_err(|_| Error::BadResponse)?;
+            let request = self
+                .http(server)
+                .post(format!("{server}{PREFIX}/enroll"))
+                .header("content-type", "application/json")
+                .body(body);
+            match self.send(server, request, self.request_timeout).await {
+                Err(e) if e.code() == Some(ErrorCode::BadCode) && !retried => {
+                    // The refusal carried the site's time: if the code at
+                    // that time differs, this device's clock was the cause.
+                    let corrected = code_now();
+                    if corrected == code {
+                        return Err(e);
+                    }
+                    code = corrected;
+                    retried = true;
+                }
+                other => break other?,
+            }
+        };
+        if response.user_id != user_id {
+            return Err(Error::WrongAccount);
+        }
         Ok(Enrolled {
-            device: Device { device_id, key },
-            site_name: response.site_name,
+            device: Device {
+                device_id,
+                key,
+                user_id,
+            },
+            site_name: shown(&response.site_name, MAX_SITE_NAME),
         })
     }
 
@@ -143,9 +223,12 @@ impl Client {
             "{PREFIX}/challenges?device_id={}&wait={wait}",
             device.device_id
         );
-        let request = self.signed(server, device, reqwest::Method::GET, &path, Vec::new())?;
-        let timeout = REQUEST_TIMEOUT + Duration::from_secs(wait);
-        let response: ChallengesResponse = self.send(server, request, timeout).await?;
+        let timeout = self.request_timeout + Duration::from_secs(wait);
+        let response: ChallengesResponse = self
+            .call(server, device, reqwest::Method::GET, timeout, || {
+                Ok((path.clone(), Vec::new()))
+            })
+            .await?;
         // A login for another origin is not this site's to ask about: a
         // correct server never sends one, so refuse the answer outright.
         let origin = ServerUrl::parse(Field::Server, server)
@@ -165,7 +248,23 @@ impl Client {
         {
             return Err(Error::BadResponse);
         }
-        Ok(response.challenges)
+        // A login for another user is not this account's to approve.
+        if response
+            .challenges
+            .iter()
+            .any(|c| c.user_id != device.user_id)
+        {
+            return Err(Error::WrongAccount);
+        }
+        Ok(response
+            .challenges
+            .into_iter()
+            .map(|c| Challenge {
+                ip: shown(&c.ip, MAX_IP),
+                user_agent: shown(&c.user_agent, MAX_USER_AGENT),
+                ..c
+            })
+            .collect())
     }
 
     /// Answers a login; `number` is the 2-digit number the user typed.
@@ -177,55 +276,115 @@ impl Client {
         decision: Decision,
         number: Option<&str>,
     ) -> Result<DecideResponse> {
-        let iat = self.server_now(server);
-        let sig = device
-            .key
-            .sign(
-                &decide_input(&DecideFields {
-                    tx_id: &challenge.tx_id,
-                    nonce: &challenge.nonce,
-                    origin: &challenge.origin,
-                    user_id: &challenge.user_id,
-                    decision: decision.as_str(),
-                    number: number.unwrap_or(""),
-                    device_id: &device.device_id,
-                    iat,
-                })
-                .map_err(Error::Key)?,
-            )
-            .map_err(Error::Key)?;
-        let body = serde_json::to_vec(&DecideRequest {
-            device_id: device.device_id.clone(),
-            decision,
-            number: number.map(str::to_owned),
-            iat,
-            sig,
-        })
-        .map_err(|_| Error::BadResponse)?;
+        if challenge.user_id != device.user_id {
+            return Err(Error::WrongAccount);
+        }
         let path = format!("{PREFIX}/challenges/{}", challenge.tx_id);
-        let request = self.signed(server, device, reqwest::Method::POST, &path, body)?;
-        self.send(server, request, REQUEST_TIMEOUT).await
+        let response: DecideResponse = self
+            .call(
+                server,
+                device,
+                reqwest::Method::POST,
+                self.request_timeout,
+                || {
+                    let iat = self.server_now(server);
+                    let sig = device
+                        .key
+                        .sign(
+                            &decide_input(&DecideFields {
+                                tx_id: &challenge.tx_id,
+                                nonce: &challenge.nonce,
+                                origin: &challenge.origin,
+                                user_id: &challenge.user_id,
+                                decision: decision.as_str(),
+                                number: number.unwrap_or(""),
+                                device_id: &device.device_id,
+                                iat,
+                            })
+                            .map_err(Error::Key)?,
+                        )
+                        .map_err(Error::Key)?;
+                    let body = serde_json::to_vec(&DecideRequest {
+                        device_id: device.device_id.clone(),
+                        decision,
+                        number: number.map(str::to_owned),
+                        iat,
+                        sig,
+                    })
+                    .map_err(|_| Error::BadResponse)?;
+                    Ok((path.clone(), body))
+                },
+            )
+            .await?;
+        // The answer must be the one asked for: a site cannot turn a
+        // refusal into "accepted" on the user's screen, or the reverse.
+        let expected = match decision {
+            Decision::Approve => Outcome::Accepted,
+            Decision::Deny => Outcome::Denied,
+            Decision::Report => Outcome::Reported,
+        };
+        if response.result != expected {
+            return Err(Error::BadResponse);
+        }
+        Ok(DecideResponse {
+            message: shown(&response.message, MAX_MESSAGE),
+            ..response
+        })
     }
 
     /// Whether TOTP is still active for the device's user on the site.
     pub async fn device_status(&self, server: &str, device: &Device) -> Result<DeviceStatus> {
         let path = format!("{PREFIX}/device?device_id={}", device.device_id);
-        let request = self.signed(server, device, reqwest::Method::GET, &path, Vec::new())?;
-        let response: DeviceResponse = self.send(server, request, REQUEST_TIMEOUT).await?;
+        let response: DeviceResponse = self
+            .call(
+                server,
+                device,
+                reqwest::Method::GET,
+                self.request_timeout,
+                || Ok((path.clone(), Vec::new())),
+            )
+            .await?;
+        if response.user_id != device.user_id {
+            return Err(Error::WrongAccount);
+        }
         Ok(response.status)
     }
 
     /// Asks the site to forget the device.
     pub async fn unenroll(&self, server: &str, device: &Device) -> Result<()> {
         let path = format!("{PREFIX}/device?device_id={}", device.device_id);
-        let request = self.signed(server, device, reqwest::Method::DELETE, &path, Vec::new())?;
-        let _: serde_json::Value = self.send(server, request, REQUEST_TIMEOUT).await?;
+        let _: serde_json::Value = self
+            .call(
+                server,
+                device,
+                reqwest::Method::DELETE,
+                self.request_timeout,
+                || Ok((path.clone(), Vec::new())),
+            )
+            .await?;
         Ok(())
     }
 
     /// The site's clock offset (server minus local, ms) from its last answer.
     pub fn clock_offset(&self, server: &str) -> Option<i64> {
         self.offsets.lock().ok()?.get(server).copied()
+    }
+
+    /// Every site's clock offset learned so far (base URL to ms), to keep
+    /// for the next run.
+    pub fn clock_offsets(&self) -> HashMap<String, i64> {
+        self.offsets
+            .lock()
+            .map(|offsets| offsets.clone())
+            .unwrap_or_default()
+    }
+
+    /// Starts from an offset learned in an earlier run, so the first
+    /// request and the first code already use the site's time.
+    pub fn set_clock_offset(&self, server: &str, offset_ms: i64) {
+        if let Ok(mut offsets) = self.offsets.lock() {
+            offsets.insert(server.to_owned(), offset_ms);
+        }
     }
 
     /// The time (ms) to make `server`'s codes at: `local_ms`, or the
@@ -239,8 +398,48 @@ impl Client {
         }
     }
 
+    /// The site's time now, or just after the last `ts` signed for it.
+    fn next_ts(&self, server: &str) -> u64 {
+        let now = self.server_now(server);
+        let Ok(mut last) = self.last_ts.lock() else {
+            return now;
+        };
+        let previous = last.get(server).copied().unwrap_or(0);
+        // A clock corrected backwards (a new offset) starts over from now.
+        let ts = if previous < now || previous > now + 1_000 {
+            now
+        } else {
+            previous + 1
+        };
+        last.insert(server.to_owned(), ts);
+        ts
+    }
+
     fn server_now(&self, server: &str) -> u64 {
         now_ms().saturating_add_signed(self.clock_offset(server).unwrap_or(0))
+    }
+
+    /// A signed request, sent; when the site says the timestamp is stale,
+    /// its answer carried its time, so `build` runs again (new timestamps,
+    /// new signatures) and the request is sent once more.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        server: &str,
+        device: &Device,
+        method: reqwest::Method,
+        timeout: Duration,
+        build: impl Fn() -> Result<(String, Vec<u8>)>,
+    ) -> Result<T> {
+        let (path, body) = build()?;
+        let request = self.signed(server, device, method.clone(), &path, body)?;
+        match self.send(server, request, timeout).await {
+            Err(e) if e.code() == Some(ErrorCode::StaleTimestamp) => {
+                let (path, body) = build()?;
+                let request = self.signed(server, device, method, &path, body)?;
+                self.send(server, request, timeout).await
+            }
+            other => other,
+        }
     }
 
     fn signed(
@@ -251,7 +450,7 @@ impl Client {
         path: &str,
         body: Vec<u8>,
     ) -> Result<reqwest::RequestBuilder> {
-        let ts = self.server_now(server);
+        let ts = self.next_ts(server);
         let input = request_input(method.as_str(), path, ts, &body).map_err(Error::Key)?;
         let auth = DeviceAuth {
             device_id: device.device_id.clone(),
@@ -259,7 +458,7 @@ impl Client {
             sig: device.key.sign(&input).map_err(Error::Key)?,
         };
         let mut request = self
-            .http
+            .http(server)
             .request(method, format!("{server}{path}"))
             .header("authorization", auth.header());
         if !body.is_empty() {
@@ -318,11 +517,35 @@ impl Client {
         match serde_json::from_slice::<ErrorBody>(&bytes) {
             Ok(body) => Err(Error::Server {
                 code: body.error,
-                message: body.message,
+                message: shown(&body.message, MAX_MESSAGE),
             }),
             Err(_) => Err(Error::BadResponse),
         }
     }
+}
+
+/// An HTTP client trusting the public roots, and `extra` when given.
+fn http_client(extra: Option<&[u8]>) -> Result<reqwest::Client> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(der) = extra {
+        roots
+            .add(rustls::pki_types::CertificateDer::from(der.to_vec()))
+            .map_err(|_| Error::BadRoot)?;
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|_| Error::BadRoot)?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .user_agent(concat!("spse-auth/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::from_reqwest("", &e))
 }
 
 /// Reads trusted root certificates from a file's bytes: one or more PEM
@@ -346,7 +569,8 @@ pub fn read_roots(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     Err(Error::BadRoot)
 }
 
-fn random_device_id() -> Result<String> {
+/// A fresh `device_id`: 16 random bytes, base64url.
+pub fn random_device_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     SystemRandom::new()
         .fill(&mut bytes)

@@ -1,9 +1,10 @@
 //! The whole SPSE flow against the sandbox over real HTTP on loopback: enroll,
-//! then logins approved (with the number), denied and reported; and every
-//! attack of issue 4 refused with its error code.
+//! then logins approved (with the number), denied and reported; every
+//! attack refused with its error code; and what the client does about a
+//! clock that is off, a training server's own root, a site answering for
+//! another user.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use spse_client::{Client, Device, Error, now_ms};
@@ -11,217 +12,55 @@ use spse_otp::{Enrollment, Payload};
 use spse_protocol::signing::{DecideFields, decide_input, request_input};
 use spse_protocol::wire::{Decision, DeviceStatus, ErrorCode, Outcome};
 use spse_protocol::{DeviceAuth, DeviceKey};
-use spse_sandbox::{Config, Sandbox, SelfSigned};
-use tempfile::TempDir;
+use spse_sandbox::testing::{Browser, Options, TestSite};
 
-/// A sandbox serving on 127.0.0.1, stopped when dropped.
-struct Site {
-    base: String,
-    _dir: TempDir,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-async fn start(qr_ttl: u64, challenge_ttl: u64) -> Site {
-    start_with(qr_ttl, challenge_ttl, None).await
-}
-
-/// A sandbox, over HTTPS when `tls` is given.
-async fn start_with(qr_ttl: u64, challenge_ttl: u64, tls: Option<SelfSigned>) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let base = match tls {
-        Some(_) => spse_sandbox::https_base_url(address),
-        None => spse_sandbox::http_base_url(address),
-    };
-    let sandbox = Sandbox::new(Config {
-        db: dir.path().join("sandbox.db"),
-        base_url: base.clone(),
-        site_name: "LPSE Sandbox".into(),
+async fn start(qr_ttl: u64, challenge_ttl: u64) -> TestSite {
+    TestSite::start_with(Options {
         qr_ttl: Duration::from_secs(qr_ttl),
         challenge_ttl: Duration::from_secs(challenge_ttl),
-        push_limit: 5,
+        ..Options::default()
     })
-    .unwrap();
-    sandbox.seed_demo().unwrap();
-    let server = match tls {
-        Some(tls) => {
-            let router = sandbox.router();
-            tokio::spawn(async move { tls.serve(listener, router).await })
-        }
-        None => {
-            let app = sandbox
-                .router()
-                .into_make_service_with_connect_info::<SocketAddr>();
-            tokio::spawn(async move {
-                let _ = axum::serve(listener, app).await;
-            })
-        }
-    };
-    Site {
-        base,
-        _dir: dir,
-        server,
-    }
+    .await
 }
 
-/// A reqwest builder trusting `root` too, for the browser of an HTTPS site.
-fn http_trusting(root: &[u8]) -> reqwest::ClientBuilder {
-    plain_http().add_root_certificate(reqwest::Certificate::from_der(root).unwrap())
-}
-
-/// A reqwest builder for the test's own raw requests (ring as rustls provider).
-fn plain_http() -> reqwest::ClientBuilder {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-}
-
-/// A browser: logs in with a form, keeps the session cookie.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-}
-
-impl Browser {
-    async fn login(site: &Site, user: &str) -> (Browser, String) {
-        Browser::login_with(site, user, plain_http()).await
-    }
-
-    /// Logs in with a browser built from `builder` (e.g. trusting a root).
-    async fn login_with(
-        site: &Site,
-        user: &str,
-        builder: reqwest::ClientBuilder,
-    ) -> (Browser, String) {
-        let http = builder
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let response = http
-            .post(format!("{}/login", site.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("user-agent", "Mozilla/5.0 (test) Firefox/145.0")
-            .body(format!("user_id={user}&password=latihan-{user}"))
-            .send()
-            .await
-            .unwrap();
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
-        (
-            Browser {
-                http,
-                base: site.base.clone(),
-                cookie,
-            },
-            location,
-        )
-    }
-
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn status(&self) -> serde_json::Value {
-        self.get("/login/status").await.json().await.unwrap()
-    }
-
-    async fn enrollment(&self) -> Enrollment {
-        let text = self
-            .get("/totp/aktivasi/payload")
-            .await
-            .text()
-            .await
-            .unwrap();
-        match Payload::parse(&text).unwrap() {
-            Payload::Spse(enrollment) => enrollment,
-            other => panic!("not an SPSE payload: {other:?}"),
-        }
-    }
-
-    async fn post_code(&self, code: &str) -> reqwest::Response {
-        self.http
-            .post(format!("{}/login/code", self.base))
-            .header("cookie", &self.cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("code={code}"))
-            .send()
-            .await
-            .unwrap()
+/// The QR a logged-in browser's Aktivasi page shows.
+async fn enrollment(browser: &Browser) -> Enrollment {
+    match Payload::parse(&browser.get_text("/totp/aktivasi/payload").await).unwrap() {
+        Payload::Spse(enrollment) => enrollment,
+        other => panic!("not an SPSE payload: {other:?}"),
     }
 }
 
 /// Enrolls `user` from its Aktivasi page; returns the device.
-async fn enroll(site: &Site, client: &Client, user: &str) -> (Device, Enrollment) {
-    let (browser, location) = Browser::login(site, user).await;
+async fn enroll(site: &TestSite, client: &Client, user: &str) -> (Device, Enrollment) {
+    let (browser, location) = site.login(user).await;
     assert_eq!(location, "/beranda");
-    let enrollment = browser.enrollment().await;
+    let enrollment = enrollment(&browser).await;
     assert_eq!(enrollment.server.as_str(), site.base);
     assert!(enrollment.server.is_training());
     let enrolled = client.enroll(&enrollment, "Test phone").await.unwrap();
     assert_eq!(enrolled.site_name, "LPSE Sandbox");
+    assert_eq!(enrolled.device.user_id, user);
     (enrolled.device, enrollment)
 }
 
-/// Disables TOTP through the mailbox reset link (the path a user without
-/// their phone takes), then checks the site says so.
-async fn disable_totp(site: &Site, user: &str) {
-    let http = plain_http()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    http.post(format!("{}/totp/reset", site.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user_id={user}"))
-        .send()
-        .await
-        .unwrap();
-    let mailbox = http
-        .post(format!("{}/mailbox", site.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user_id={user}&password=latihan-{user}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = mailbox.find("/totp/reset/confirm?token=").unwrap();
-    let end = start + mailbox[start..].find('"').unwrap();
-    let page = http
-        .get(format!("{}{}", site.base, &mailbox[start..end]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("telah direset"));
+/// A device the site has never seen.
+fn stranger(user_id: &str) -> Device {
+    Device {
+        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        key: DeviceKey::generate().unwrap(),
+        user_id: user_id.into(),
+    }
 }
 
 /// PPK2 logs in: the browser, the number its waiting page shows, and the
 /// login as the app receives it.
 async fn waiting_login(
-    site: &Site,
+    site: &TestSite,
     client: &Client,
     device: &Device,
 ) -> (Browser, String, spse_protocol::wire::Challenge) {
-    let (browser, location) = Browser::login(site, "PPK2").await;
+    let (browser, location) = site.login("PPK2").await;
     assert_eq!(location, "/login/wait");
     let number = browser.status().await["number"]
         .as_u64()
@@ -238,7 +77,7 @@ async fn waiting_login(
 /// "Ya" to `challenge` with `number`.
 async fn approve(
     client: &Client,
-    site: &Site,
+    site: &TestSite,
     device: &Device,
     challenge: &spse_protocol::wire::Challenge,
     number: &str,
@@ -264,7 +103,7 @@ fn server_code(result: Result<impl std::fmt::Debug, Error>) -> ErrorCode {
 #[tokio::test]
 async fn enroll_then_approve_deny_and_report() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     assert_eq!(
         client.device_status(&site.base, &device).await.unwrap(),
@@ -272,7 +111,7 @@ async fn enroll_then_approve_deny_and_report() {
     );
 
     // Approve, with the number the waiting page shows.
-    let (browser, location) = Browser::login(&site, "PPK2").await;
+    let (browser, location) = site.login("PPK2").await;
     assert_eq!(location, "/login/wait");
     let status = browser.status().await;
     assert_eq!(status["state"], "waiting");
@@ -301,7 +140,7 @@ async fn enroll_then_approve_deny_and_report() {
     assert_eq!(browser.get("/beranda").await.status(), 200);
 
     // Deny.
-    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let (browser, _) = site.login("PPK2").await;
     let challenge = client
         .pending(&site.base, &device, 5)
         .await
@@ -318,7 +157,7 @@ async fn enroll_then_approve_deny_and_report() {
     assert_eq!(browser.status().await["state"], "denied");
 
     // Report ("Bukan saya"): refused, and pushes pause; the code page still works.
-    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let (browser, _) = site.login("PPK2").await;
     let challenge = client
         .pending(&site.base, &device, 5)
         .await
@@ -330,7 +169,7 @@ async fn enroll_then_approve_deny_and_report() {
         .unwrap();
     assert_eq!(answer.result, Outcome::Reported);
     assert_eq!(browser.status().await["state"], "denied");
-    let (_, location) = Browser::login(&site, "PPK2").await;
+    let (_, location) = site.login("PPK2").await;
     assert_eq!(location, "/login/code", "pushes are paused after a report");
     assert!(
         client
@@ -344,7 +183,7 @@ async fn enroll_then_approve_deny_and_report() {
 #[tokio::test]
 async fn the_long_poll_answers_as_soon_as_a_login_waits() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let started = std::time::Instant::now();
     let poll = {
@@ -352,7 +191,7 @@ async fn the_long_poll_answers_as_soon_as_a_login_waits() {
         tokio::spawn(async move { client.pending(&base, &device, 20).await })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let _browser = Browser::login(&site, "PPK2").await;
+    let _browser = site.login("PPK2").await;
     let seen = poll.await.unwrap().unwrap();
     assert_eq!(seen.len(), 1);
     assert!(
@@ -365,9 +204,9 @@ async fn the_long_poll_answers_as_soon_as_a_login_waits() {
 #[tokio::test]
 async fn numbers_are_checked_and_limited() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
-    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let (browser, _) = site.login("PPK2").await;
     let number = browser.status().await["number"].as_u64().unwrap();
     let wrong = ((number - 10 + 1) % 90 + 10).to_string();
     let challenge = client
@@ -450,9 +289,7 @@ fn raw_decision(
 }
 
 async fn send_raw(base: &str, path: &str, auth: &str, body: &[u8]) -> (u16, String) {
-    let response = plain_http()
-        .build()
-        .unwrap()
+    let response = reqwest::Client::new()
         .post(format!("{base}{path}"))
         .header("authorization", auth)
         .header("content-type", "application/json")
@@ -469,7 +306,7 @@ async fn send_raw(base: &str, path: &str, auth: &str, body: &[u8]) -> (u16, Stri
 #[tokio::test]
 async fn replayed_forged_foreign_and_stale_decisions_are_refused() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let (other, _) = enroll(&site, &client, "pokja1").await;
     let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
@@ -523,7 +360,7 @@ async fn replayed_forged_foreign_and_stale_decisions_are_refused() {
 #[tokio::test]
 async fn expired_logins_and_qr_codes_are_refused() {
     let site = start(1, 1).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
     tokio::time::sleep(Duration::from_millis(1_200)).await;
@@ -533,8 +370,8 @@ async fn expired_logins_and_qr_codes_are_refused() {
         ErrorCode::ChallengeExpired
     );
 
-    let (browser, _) = Browser::login(&site, "pokja1").await;
-    let enrollment = browser.enrollment().await;
+    let (browser, _) = site.login("pokja1").await;
+    let enrollment = enrollment(&browser).await;
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     assert_eq!(
         server_code(client.enroll(&enrollment, "late phone").await),
@@ -545,7 +382,7 @@ async fn expired_logins_and_qr_codes_are_refused() {
 #[tokio::test]
 async fn enrollment_tokens_and_codes_are_single_use() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     // Enroll and reuse the code within one 30 s step: wait out a step's end.
     let into_step = now_ms() % 30_000;
     if into_step > 25_000 {
@@ -557,7 +394,7 @@ async fn enrollment_tokens_and_codes_are_single_use() {
         ErrorCode::EnrollmentUsed
     );
     // The provider logs in with a code; the code enrollment used is refused.
-    let (browser, location) = Browser::login(&site, "penyedia1").await;
+    let (browser, location) = site.login("penyedia1").await;
     assert_eq!(location, "/login/code");
     let now = now_ms() / 1000;
     let used = enrollment.account.code_at(now).to_string();
@@ -573,11 +410,11 @@ async fn enrollment_tokens_and_codes_are_single_use() {
 #[tokio::test]
 async fn a_push_flood_stops_at_the_rate_limit() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let mut waiting = 0;
     for _ in 0..8 {
-        let (_, location) = Browser::login(&site, "PPK2").await;
+        let (_, location) = site.login("PPK2").await;
         if location == "/login/wait" {
             waiting += 1;
         }
@@ -592,10 +429,10 @@ async fn a_push_flood_stops_at_the_rate_limit() {
 #[tokio::test]
 async fn disabled_totp_and_removed_devices_are_told_apart() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     // TOTP reset on the site: the device learns it, logins need no push.
-    disable_totp(&site, "PPK2").await;
+    site.reset("PPK2").await;
     assert_eq!(
         client.device_status(&site.base, &device).await.unwrap(),
         DeviceStatus::Disabled
@@ -604,7 +441,7 @@ async fn disabled_totp_and_removed_devices_are_told_apart() {
         server_code(client.pending(&site.base, &device, 0).await),
         ErrorCode::TotpDisabled
     );
-    let (_, location) = Browser::login(&site, "PPK2").await;
+    let (_, location) = site.login("PPK2").await;
     assert_eq!(location, "/beranda", "no second factor once TOTP is off");
     // Deleting the account on the phone then removes the device on the site.
     client.unenroll(&site.base, &device).await.unwrap();
@@ -619,11 +456,8 @@ async fn a_site_that_is_down_is_a_clear_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = Client::new(&[]).unwrap();
-    let device = Device {
-        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
-        key: DeviceKey::generate().unwrap(),
-    };
+    let client = Client::new().unwrap();
+    let device = stranger("PPK2");
     let error = client.pending(&base, &device, 0).await.unwrap_err();
     assert!(matches!(error, Error::Unreachable { .. }), "{error:?}");
     assert_eq!(
@@ -632,30 +466,35 @@ async fn a_site_that_is_down_is_a_clear_error() {
     );
 }
 
+/// Finding 11: a training server's root is trusted for that site only,
+/// not for every site the client talks to.
 #[tokio::test]
-async fn over_https_with_the_sandbox_root_trusted_explicitly() {
-    let tls = SelfSigned::new("127.0.0.1".parse().unwrap()).unwrap();
-    let root = tls.root_der.clone();
-    let site = start_with(60, 60, Some(tls)).await;
+async fn over_https_with_the_sandbox_root_trusted_for_that_site_only() {
+    let site = TestSite::start_with(Options {
+        tls: true,
+        ..Options::default()
+    })
+    .await;
+    let root = site.root_der().unwrap().to_vec();
     assert!(site.base.starts_with("https://127.0.0.1:"));
 
     // The browser (trusting the root) gets the QR; it names an https site.
-    let (browser, _) = Browser::login_with(&site, "PPK2", http_trusting(&root)).await;
-    let enrollment = browser.enrollment().await;
+    let (browser, _) = site.login("PPK2").await;
+    let enrollment = enrollment(&browser).await;
     assert!(
         !enrollment.server.is_training(),
         "https is no training server"
     );
 
     // A client that does not trust the root refuses the site.
-    let untrusting = Client::new(&[]).unwrap();
-    let error = untrusting.enroll(&enrollment, "phone").await.unwrap_err();
+    let client = Client::new().unwrap();
+    let error = client.enroll(&enrollment, "phone").await.unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
 
-    // Trusting it explicitly, the whole flow works over TLS.
-    let client = Client::new(std::slice::from_ref(&root)).unwrap();
+    // Trusting it for this site, the whole flow works over TLS.
+    client.trust_root_for(&site.base, &root).unwrap();
     let device = client.enroll(&enrollment, "phone").await.unwrap().device;
-    let (browser, location) = Browser::login_with(&site, "PPK2", http_trusting(&root)).await;
+    let (browser, location) = site.login("PPK2").await;
     assert_eq!(location, "/login/wait");
     let number = browser.status().await["number"]
         .as_u64()
@@ -667,17 +506,16 @@ async fn over_https_with_the_sandbox_root_trusted_explicitly() {
         .unwrap()
         .remove(0);
     assert_eq!(challenge.origin, site.base);
-    let answer = client
-        .decide(
-            &site.base,
-            &device,
-            &challenge,
-            Decision::Approve,
-            Some(&number),
-        )
+    let answer = approve(&client, &site, &device, &challenge, &number)
         .await
         .unwrap();
     assert_eq!(answer.message, "Login PPK2 diterima");
+
+    // The same server under another name (its certificate covers
+    // `localhost` too) is another site: the root is not trusted there.
+    let other = site.base.replace("127.0.0.1", "localhost");
+    let error = client.device_status(&other, &device).await.unwrap_err();
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
 }
 
 /// A site whose clock is two minutes ahead (a fake answering only
@@ -693,11 +531,8 @@ async fn codes_follow_a_site_clock_that_is_off_by_more_than_5_s() {
             }),
         )
     };
-    let client = Client::new(&[]).unwrap();
-    let device = Device {
-        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
-        key: DeviceKey::generate().unwrap(),
-    };
+    let client = Client::new().unwrap();
+    let device = stranger("PPK2");
     for (offset, corrected) in [(120_000u64, true), (3_000, false)] {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -720,9 +555,9 @@ async fn codes_follow_a_site_clock_that_is_off_by_more_than_5_s() {
 #[tokio::test]
 async fn failed_codes_are_rate_limited_per_account() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (_, enrollment) = enroll(&site, &client, "penyedia1").await;
-    let (browser, _) = Browser::login(&site, "penyedia1").await;
+    let (browser, _) = site.login("penyedia1").await;
     let right = enrollment.account.code_at(now_ms() / 1000 + 30).to_string();
     let wrong = if right == "000000" {
         "111111"
@@ -757,11 +592,8 @@ async fn a_login_for_another_origin_is_refused() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, fake).await });
-    let client = Client::new(&[]).unwrap();
-    let device = Device {
-        device_id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
-        key: DeviceKey::generate().unwrap(),
-    };
+    let client = Client::new().unwrap();
+    let device = stranger("PPK2");
     let error = client.pending(&base, &device, 0).await.unwrap_err();
     assert!(matches!(error, Error::BadResponse), "{error:?}");
     server.abort();
@@ -792,7 +624,7 @@ fn twin(signature_b64u: &str) -> String {
 #[tokio::test]
 async fn a_replay_with_the_twin_signature_is_still_a_replay() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
     let (_browser, _number, challenge) = waiting_login(&site, &client, &device).await;
     let (path, auth, body) =
@@ -817,10 +649,10 @@ async fn a_replay_with_the_twin_signature_is_still_a_replay() {
 #[tokio::test]
 async fn a_report_ends_every_login_still_waiting() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
+    let client = Client::new().unwrap();
     let (device, _) = enroll(&site, &client, "PPK2").await;
-    let (first, _) = Browser::login(&site, "PPK2").await;
-    let (second, _) = Browser::login(&site, "PPK2").await;
+    let (first, _) = site.login("PPK2").await;
+    let (second, _) = site.login("PPK2").await;
     let waiting = client.pending(&site.base, &device, 5).await.unwrap();
     assert_eq!(waiting.len(), 2);
     client
@@ -855,12 +687,12 @@ async fn a_report_ends_every_login_still_waiting() {
 #[tokio::test]
 async fn enrolling_spends_every_qr_the_user_was_shown() {
     let site = start(60, 60).await;
-    let client = Client::new(&[]).unwrap();
-    let (browser, _) = Browser::login(&site, "PPK2").await;
+    let client = Client::new().unwrap();
+    let (browser, _) = site.login("PPK2").await;
     assert_eq!(browser.get("/totp/aktivasi").await.status(), 200);
-    let first = browser.enrollment().await;
+    let first = enrollment(&browser).await;
     assert_eq!(browser.get("/totp/aktivasi").await.status(), 200);
-    let second = browser.enrollment().await;
+    let second = enrollment(&browser).await;
     assert_ne!(first.token, second.token);
     client.enroll(&second, "phone").await.unwrap();
     assert_eq!(
@@ -869,52 +701,60 @@ async fn enrolling_spends_every_qr_the_user_was_shown() {
     );
 }
 
+/// Finding 2: a signed request refused as stale carries the site's time;
+/// the client signs again at that time and sends once more.
 #[tokio::test]
-async fn the_mailbox_shows_only_the_users_own_mail_and_links_work_once() {
+async fn a_stale_timestamp_is_retried_once_at_the_sites_time() {
     let site = start(60, 60).await;
-    let http = plain_http()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let form = |body: String| {
-        http.post(format!("{}/totp/reset", site.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-    };
-    form("user_id=PPK2".into()).await.unwrap();
-    form("user_id=PPK2".into()).await.unwrap();
-    let open = |user: &str, password: &str| {
-        http.post(format!("{}/mailbox", site.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("user_id={user}&password={password}"))
-            .send()
-    };
-    assert_eq!(open("PPK2", "wrong").await.unwrap().status(), 401);
-    let others = open("pokja1", "latihan-pokja1")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!others.contains("/totp/reset/confirm"), "{others}");
-    let mine = open("PPK2", "latihan-PPK2")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let client = Client::new().unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    // As if this device's clock were 2 minutes behind the site's.
+    client.set_clock_offset(&site.base, -120_000);
     assert_eq!(
-        mine.matches("/totp/reset/confirm").count(),
-        1,
-        "one live link"
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Active
     );
-    let start = mine.find("/totp/reset/confirm?token=").unwrap();
-    let link = format!(
-        "{}{}",
-        site.base,
-        &mine[start..start + mine[start..].find('"').unwrap()]
-    );
-    assert_eq!(http.get(&link).send().await.unwrap().status(), 200);
-    assert_eq!(http.get(&link).send().await.unwrap().status(), 404, "spent");
+    assert!(client.clock_offset(&site.base).unwrap().abs() < 5_000);
+    client.set_clock_offset(&site.base, 120_000);
+    let (_browser, number, challenge) = waiting_login(&site, &client, &device).await;
+    client.set_clock_offset(&site.base, -120_000);
+    let answer = approve(&client, &site, &device, &challenge, &number)
+        .await
+        .unwrap();
+    assert_eq!(answer.result, Outcome::Accepted);
+}
+
+/// Finding 2: a code refused at enrollment because this device's clock is
+/// off is made again at the site's time (from the refusal's `server_time`).
+#[tokio::test]
+async fn an_enrollment_code_is_made_again_at_the_sites_time() {
+    let site = start(60, 60).await;
+    let client = Client::new().unwrap();
+    let (browser, _) = site.login("PPK2").await;
+    let enrollment = enrollment(&browser).await;
+    // A wrong offset believed from an earlier run: the first code is off by
+    // three steps, the refusal corrects it.
+    client.set_clock_offset(&site.base, 90_000);
+    let enrolled = client.enroll(&enrollment, "phone").await.unwrap();
+    assert_eq!(enrolled.device.user_id, "PPK2");
+    assert!(client.clock_offset(&site.base).unwrap().abs() < 5_000);
+}
+
+/// Finding 7: a login for another user of the site is not this account's
+/// to answer, and is refused before anything is signed.
+#[tokio::test]
+async fn a_login_for_another_user_is_refused() {
+    let site = start(60, 60).await;
+    let client = Client::new().unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (_browser, _number, challenge) = waiting_login(&site, &client, &device).await;
+    let theirs = spse_protocol::wire::Challenge {
+        user_id: "pokja1".into(),
+        ..challenge
+    };
+    let error = client
+        .decide(&site.base, &device, &theirs, Decision::Approve, Some("10"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::WrongAccount), "{error:?}");
 }

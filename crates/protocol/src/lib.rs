@@ -7,11 +7,13 @@
 //! - [`DeviceKey`] / [`PublicKey`]: ECDSA P-256 with SHA-256 (ring), keys as
 //!   SubjectPublicKeyInfo DER, signatures as `r || s`, all base64url.
 //! - [`DeviceAuth`]: the `Authorization: SPSE-Device ...` header.
+//! - [`text`]: a site's words made safe to show.
 
 mod auth;
 mod error;
 mod keys;
 pub mod signing;
+pub mod text;
 pub mod wire;
 
 pub use auth::DeviceAuth;
@@ -30,6 +32,9 @@ pub const MAX_WAIT_SECONDS: u64 = 30;
 pub const MAX_NUMBER_ATTEMPTS: u32 = 3;
 /// How long push challenges pause after a "Bukan saya" report, in ms.
 pub const REPORT_PAUSE_MS: u64 = 10 * 60_000;
+/// How long after a login expired it can still be reported ("Bukan saya"),
+/// in ms: a user who saw the prompt too late still stops the attacker.
+pub const REPORT_GRACE_MS: u64 = 10 * 60_000;
 
 /// Unix milliseconds now: the protocol's unit of time, on both ends.
 pub fn now_ms() -> u64 {

@@ -22,7 +22,7 @@ use spse_protocol::wire::{
 };
 use spse_protocol::{
     DeviceAuth, MAX_CLOCK_SKEW_MS, MAX_NUMBER_ATTEMPTS, MAX_WAIT_SECONDS, PublicKey,
-    REPORT_PAUSE_MS,
+    REPORT_GRACE_MS, REPORT_PAUSE_MS,
 };
 
 use crate::db::{self, Device};
@@ -117,11 +117,11 @@ async fn enroll(Extract(state): Extract<Shared>, body: Bytes) -> ApiResult<Enrol
     ])?;
     let now = now_ms();
     let db = state.db();
-    let (user_id, secret, expires, used): (String, Vec<u8>, u64, bool) = db
-        .query_row(
-            "SELECT user_id, secret, expires, used FROM enrollments WHERE token = ?1",
+    let (user_id, secret, expires, used, session): (String, Vec<u8>, u64, bool, Option<String>) =
+        db.query_row(
+            "SELECT user_id, secret, expires, used, session FROM enrollments WHERE token = ?1",
             params![request.enroll],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .map_err(|_| ApiError::of(ErrorCode::UnknownEnrollment))?;
     if used {
@@ -159,6 +159,12 @@ async fn enroll(Extract(state): Extract<Shared>, body: Bytes) -> ApiResult<Enrol
             params![user_id, secret],
         )?;
         db.execute("DELETE FROM devices WHERE user_id = ?1", params![user_id])?;
+        // TOTP changed: every other session of the user ends; the one that
+        // showed this QR stays, to see "TOTP Aktif".
+        db.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND sid IS NOT ?2",
+            params![user_id, session],
+        )?;
         db.execute(
             "INSERT INTO devices (device_id, user_id, name, public_key, created)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -285,12 +291,15 @@ async fn challenges(
     }
     active_user(&state, &device)?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(query.wait);
+    let poll = state.open_poll(&device.device_id, &device.user_id);
+    let mut superseded = false;
     loop {
         // Register for wake-ups before looking, so no login slips between.
-        let woken = state.new_challenge.notified();
+        let woken = poll.new_login.notified();
+        let newer = poll.superseded.notified();
         let now = now_ms();
         let rows = db::pending_challenges(&state.db(), &device.user_id, now)?;
-        if !rows.is_empty() || tokio::time::Instant::now() >= deadline {
+        if !rows.is_empty() || superseded || tokio::time::Instant::now() >= deadline {
             let challenges = rows
                 .into_iter()
                 .map(|row| Challenge {
@@ -310,7 +319,13 @@ async fn challenges(
                 challenges,
             }));
         }
-        let _ = tokio::time::timeout_at(deadline, woken).await;
+        tokio::select! {
+            () = woken => {
+                state.wakeups.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            () = newer => superseded = true,
+            () = tokio::time::sleep_until(deadline) => {}
+        }
     }
 }
 
@@ -339,10 +354,16 @@ async fn decide(
     let row = db::challenge(&db, &tx_id)?
         .filter(|row| row.user_id == device.user_id)
         .ok_or(ApiError::of(ErrorCode::UnknownChallenge))?;
-    if row.state != "pending" {
+    let expired = row.state == "expired" || now >= row.expires;
+    // "Bukan saya" stays possible on a login that just expired: the user
+    // still reports the attempt, and pushes pause (docs/protocol.md 6.3).
+    let late_report = request.decision == Decision::Report
+        && expired
+        && now < row.expires.saturating_add(REPORT_GRACE_MS);
+    if row.state != "pending" && !(late_report && row.state == "expired") {
         return Err(ErrorCode::ChallengeDecided.into());
     }
-    if now >= row.expires {
+    if expired && !late_report {
         db.execute(
             "UPDATE challenges SET state = 'expired' WHERE tx_id = ?1",
             params![tx_id],
@@ -390,8 +411,9 @@ async fn decide(
     };
     // Consumed by the first valid decision only: the state check is in the UPDATE.
     let changed = db.execute(
-        "UPDATE challenges SET state = ?2 WHERE tx_id = ?1 AND state = 'pending'",
-        params![tx_id, new_state],
+        "UPDATE challenges SET state = ?2 WHERE tx_id = ?1
+         AND (state = 'pending' OR (state = 'expired' AND ?3))",
+        params![tx_id, new_state, late_report],
     )?;
     if changed == 0 {
         return Err(ErrorCode::ChallengeDecided.into());

@@ -17,14 +17,17 @@ CREATE TABLE IF NOT EXISTS users (
   last_step INTEGER,
   failed_codes INTEGER NOT NULL DEFAULT 0,
   failed_since INTEGER NOT NULL DEFAULT 0,
-  paused_until INTEGER NOT NULL DEFAULT 0
+  paused_until INTEGER NOT NULL DEFAULT 0,
+  mail_salt BLOB,
+  mail_password_hash BLOB
 );
 CREATE TABLE IF NOT EXISTS enrollments (
   token TEXT PRIMARY KEY,
   user_id TEXT NOT NULL,
   secret BLOB NOT NULL,
   expires INTEGER NOT NULL,
-  used INTEGER NOT NULL DEFAULT 0
+  used INTEGER NOT NULL DEFAULT 0,
+  session TEXT
 );
 CREATE TABLE IF NOT EXISTS devices (
   device_id TEXT PRIMARY KEY,
@@ -54,7 +57,15 @@ CREATE TABLE IF NOT EXISTS sessions (
   user_id TEXT,
   state TEXT NOT NULL,
   tx_id TEXT,
-  created INTEGER NOT NULL
+  created INTEGER NOT NULL,
+  csrf TEXT NOT NULL DEFAULT '',
+  expires INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_id);
+CREATE TABLE IF NOT EXISTS throttle (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  since INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mailbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -67,13 +78,63 @@ CREATE TABLE IF NOT EXISTS mailbox (
 );
 ";
 
-/// Opens (creating if needed) the database at `path`.
+/// Columns added since the first schema, for databases made before them
+/// (`make run` keeps its database between runs).
+const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+    ("users", "mail_salt", "BLOB"),
+    ("users", "mail_password_hash", "BLOB"),
+    ("enrollments", "session", "TEXT"),
+    ("sessions", "csrf", "TEXT NOT NULL DEFAULT ''"),
+    ("sessions", "expires", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// Opens (creating if needed) the database at `path`. A new file is made
+/// readable by its owner only (it holds TOTP secrets in clear): SQLite gives
+/// its `-wal` and `-shm` files the same mode.
 pub(crate) fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    create_private(path).map_err(|e| {
+        rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(format!("{}: {e}", path.display())),
+        )
+    })?;
     let connection = Connection::open(path)?;
     connection.pragma_update(None, "journal_mode", "WAL")?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
+    for (table, column, declaration) in ADDED_COLUMNS {
+        let exists: bool = connection
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+                params![table, column],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
+        let table_exists: bool = connection.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            params![table],
+            |r| r.get(0),
+        )?;
+        if table_exists && !exists {
+            connection.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+            ))?;
+        }
+    }
     connection.execute_batch(SCHEMA)?;
     Ok(connection)
+}
+
+/// Creates `path` as an empty `0600` file unless it exists.
+fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// A user as the sandbox needs it.
@@ -86,12 +147,14 @@ pub(crate) struct User {
     pub(crate) totp_secret: Option<Vec<u8>>,
     pub(crate) totp_active: bool,
     pub(crate) paused_until: u64,
+    pub(crate) mail_salt: Option<Vec<u8>>,
+    pub(crate) mail_password_hash: Option<Vec<u8>>,
 }
 
 pub(crate) fn user(db: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
     db.query_row(
-        "SELECT user_id, role, salt, password_hash, totp_secret, totp_active, paused_until
-         FROM users WHERE user_id = ?1",
+        "SELECT user_id, role, salt, password_hash, totp_secret, totp_active, paused_until,
+         mail_salt, mail_password_hash FROM users WHERE user_id = ?1",
         params![user_id],
         |row| {
             Ok(User {
@@ -102,6 +165,8 @@ pub(crate) fn user(db: &Connection, user_id: &str) -> rusqlite::Result<Option<Us
                 totp_secret: row.get(4)?,
                 totp_active: row.get(5)?,
                 paused_until: row.get(6)?,
+                mail_salt: row.get(7)?,
+                mail_password_hash: row.get(8)?,
             })
         },
     )

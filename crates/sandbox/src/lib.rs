@@ -7,13 +7,17 @@
 mod api;
 mod db;
 mod pages;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tls;
 mod totp;
 
-pub use tls::{SelfSigned, TlsError};
+pub use tls::{HANDSHAKE_TIMEOUT, SelfSigned, TlsError};
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -60,8 +64,16 @@ pub(crate) struct State {
     pub(crate) config: Config,
     origin: String,
     db: Mutex<Connection>,
-    /// Woken whenever a login is created, for the long polls.
-    pub(crate) new_challenge: Notify,
+    /// Per user ID, woken when a login for that user is created: a login
+    /// wakes its own user's long polls, not everyone's.
+    waiters: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Per device, the long poll it has open: a new poll from the same
+    /// device ends the old one, so a device holds one poll at most.
+    polls: Mutex<HashMap<String, (u64, Arc<Notify>)>>,
+    next_poll: AtomicU64,
+    /// Long polls woken by a new login (for tests: a login must wake only
+    /// its user's polls).
+    pub(crate) wakeups: AtomicU64,
     rng: SystemRandom,
 }
 
@@ -72,6 +84,10 @@ pub struct DemoUser {
     pub user_id: String,
     /// Its password.
     pub password: String,
+    /// The password of its sandbox mailbox, where "Reset TOTP" mails go: a
+    /// credential of its own, as a real mailbox has, so the SPSE password
+    /// alone cannot turn TOTP off.
+    pub mailbox_password: String,
     /// `ppk`, `pokja` or `penyedia`.
     pub role: String,
 }
@@ -92,7 +108,10 @@ impl Sandbox {
                 config,
                 origin,
                 db: Mutex::new(db),
-                new_challenge: Notify::new(),
+                waiters: Mutex::new(HashMap::new()),
+                polls: Mutex::new(HashMap::new()),
+                next_poll: AtomicU64::new(0),
+                wakeups: AtomicU64::new(0),
                 rng: SystemRandom::new(),
             }),
         })
@@ -113,7 +132,7 @@ impl Sandbox {
         let user = db::user(&self.state.db(), user_id).ok().flatten()?;
         let sid = self.state.random_token();
         let tx = pages::start_challenge(&self.state, &user, &sid, "127.0.0.1", "bench", now_ms())?;
-        self.state.new_challenge.notify_waiters();
+        self.state.wake(user_id);
         Some(tx)
     }
 
@@ -128,14 +147,51 @@ impl Sandbox {
         let mut made = Vec::new();
         for (user_id, role, name) in users {
             let password = format!("latihan-{user_id}");
-            self.state.add_user(user_id, role, name, &password)?;
+            let mailbox_password = format!("surat-{user_id}");
+            self.state
+                .add_user(user_id, role, name, &password, &mailbox_password)?;
             made.push(DemoUser {
                 user_id: user_id.into(),
                 password,
+                mailbox_password,
                 role: role.into(),
             });
         }
         Ok(made)
+    }
+
+    /// How many long polls a new login has woken so far.
+    pub fn poll_wakeups(&self) -> u64 {
+        self.state.wakeups.load(Ordering::Relaxed)
+    }
+}
+
+/// One device's open long poll, ended when dropped.
+pub(crate) struct Poll<'a> {
+    state: &'a State,
+    device_id: String,
+    id: u64,
+    /// Woken when the device opens a newer poll.
+    pub(crate) superseded: Arc<Notify>,
+    /// Woken when a login for the device's user is created.
+    pub(crate) new_login: Arc<Notify>,
+}
+
+impl Drop for Poll<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut polls) = self.state.polls.lock()
+            && polls
+                .get(&self.device_id)
+                .is_some_and(|(id, _)| *id == self.id)
+        {
+            polls.remove(&self.device_id);
+        }
+        if let Ok(mut waiters) = self.state.waiters.lock() {
+            // Only the map and this poll hold it: nobody else waits.
+            waiters.retain(|_, notify| {
+                Arc::strong_count(notify) > 2 || !Arc::ptr_eq(notify, &self.new_login)
+            });
+        }
     }
 }
 
@@ -146,6 +202,48 @@ impl State {
         self.db
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Opens `device_id`'s long poll for `user_id`'s logins, ending the
+    /// device's earlier poll if one is still open.
+    pub(crate) fn open_poll(&self, device_id: &str, user_id: &str) -> Poll<'_> {
+        let id = self.next_poll.fetch_add(1, Ordering::Relaxed);
+        let superseded = Arc::new(Notify::new());
+        let previous = self
+            .polls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(device_id.to_owned(), (id, Arc::clone(&superseded)));
+        if let Some((_, previous)) = previous {
+            previous.notify_waiters();
+        }
+        let new_login = Arc::clone(
+            self.waiters
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(user_id.to_owned())
+                .or_default(),
+        );
+        Poll {
+            state: self,
+            device_id: device_id.to_owned(),
+            id,
+            superseded,
+            new_login,
+        }
+    }
+
+    /// Wakes the long polls waiting for `user_id`'s logins.
+    pub(crate) fn wake(&self, user_id: &str) {
+        let notify = self
+            .waiters
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user_id)
+            .cloned();
+        if let Some(notify) = notify {
+            notify.notify_waiters();
+        }
     }
 
     /// The site's origin, as decisions sign it.
@@ -164,9 +262,18 @@ impl State {
         B64.encode(self.random_bytes::<18>())
     }
 
-    fn add_user(&self, user_id: &str, role: &str, name: &str, password: &str) -> Result<(), Error> {
+    fn add_user(
+        &self,
+        user_id: &str,
+        role: &str,
+        name: &str,
+        password: &str,
+        mailbox_password: &str,
+    ) -> Result<(), Error> {
         let salt = self.random_bytes::<16>();
-        self.db().execute(
+        let mail_salt = self.random_bytes::<16>();
+        let db = self.db();
+        db.execute(
             "INSERT OR IGNORE INTO users (user_id, name, role, salt, password_hash)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -175,6 +282,16 @@ impl State {
                 role,
                 salt.to_vec(),
                 hash_password(&salt, password).to_vec()
+            ],
+        )?;
+        // Also for users made before mailboxes had their own password.
+        db.execute(
+            "UPDATE users SET mail_salt = ?2, mail_password_hash = ?3
+             WHERE user_id = ?1 AND mail_password_hash IS NULL",
+            params![
+                user_id,
+                mail_salt.to_vec(),
+                hash_password(&mail_salt, mailbox_password).to_vec()
             ],
         )?;
         Ok(())

@@ -1,7 +1,8 @@
 //! `spse-sandbox`: a reference SPSE server on this machine, for the demo and
 //! the tests. Prints `listening on <url>` as its first line (then, with
 //! `--tls-self-signed`, `tls root=<path>`; with `--seed-demo`, one
-//! `demo user=<id> password=<password> role=<role>` line per demo user).
+//! `demo user=<id> password=<password> mailbox=<password> role=<role>` line
+//! per demo user: the SPSE password, and the mailbox's own for Reset TOTP).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,7 +22,8 @@ struct Args {
     /// The SQLite database file (created if missing).
     #[arg(long, default_value = "spse-sandbox.db")]
     db: PathBuf,
-    /// Make the demo users and print one `demo user=... password=... role=...` line each.
+    /// Make the demo users and print one `demo user=... password=... mailbox=... role=...`
+    /// line each.
     #[arg(long)]
     seed_demo: bool,
     /// Seconds an Aktivasi QR code (and its token) lives.
@@ -106,8 +108,8 @@ async fn main() -> ExitCode {
             Ok(users) => {
                 for user in users {
                     println!(
-                        "demo user={} password={} role={}",
-                        user.user_id, user.password, user.role
+                        "demo user={} password={} mailbox={} role={}",
+                        user.user_id, user.password, user.mailbox_password, user.role
                     );
                 }
             }

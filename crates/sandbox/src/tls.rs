@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -18,6 +19,13 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+/// A connection that has not finished its TLS handshake by then is closed,
+/// so idle sockets cannot hold the server's file descriptors.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Waits after a failed accept (out of file descriptors): doubling from the
+/// first to the last, so the loop sleeps instead of spinning.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+
 /// A fresh root and a server certificate it signed, for `localhost` and `ip`.
 pub struct SelfSigned {
     /// The root certificate, PEM, for the client to trust.
@@ -25,6 +33,7 @@ pub struct SelfSigned {
     /// The root certificate, DER.
     pub root_der: Vec<u8>,
     config: Arc<rustls::ServerConfig>,
+    handshake_timeout: Duration,
 }
 
 /// Why TLS could not be set up.
@@ -68,22 +77,42 @@ impl SelfSigned {
             root_pem: root.pem(),
             root_der: root.der().to_vec(),
             config: Arc::new(config),
+            handshake_timeout: HANDSHAKE_TIMEOUT,
         })
+    }
+
+    /// The same, closing connections whose handshake takes longer than
+    /// `timeout` (tests use a short one).
+    pub fn with_handshake_timeout(self, timeout: Duration) -> SelfSigned {
+        SelfSigned {
+            handshake_timeout: timeout,
+            ..self
+        }
     }
 
     /// Serves `router` over TLS on `listener` until the task is dropped.
     pub async fn serve(&self, listener: TcpListener, router: Router) {
         let acceptor = TlsAcceptor::from(Arc::clone(&self.config));
+        let mut backoff = ACCEPT_BACKOFF.0;
         loop {
-            let Ok((tcp, peer)) = listener.accept().await else {
-                continue;
+            let (tcp, peer) = match listener.accept().await {
+                Ok(accepted) => {
+                    backoff = ACCEPT_BACKOFF.0;
+                    accepted
+                }
+                Err(_) => {
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
+                    continue;
+                }
             };
             let acceptor = acceptor.clone();
+            let timeout = self.handshake_timeout;
             let app = router
                 .clone()
                 .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)));
             tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else {
+                let Ok(Ok(tls)) = tokio::time::timeout(timeout, acceptor.accept(tcp)).await else {
                     return;
                 };
                 let _ = Builder::new(TokioExecutor::new())

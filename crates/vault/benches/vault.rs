@@ -28,6 +28,8 @@ fn filled(dir: &std::path::Path, keystore: &Keystore) -> Vault {
             name: Some(format!("LPSE {}", i % 40)),
             training: false,
             device: None,
+            trust_root: None,
+            pending: None,
         };
         vault.add(account, Some(site), false).unwrap();
     }

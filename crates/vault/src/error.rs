@@ -84,6 +84,13 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
+    /// A pending-enrollment step on an account that is not pending (another
+    /// process finished or rolled it back meanwhile).
+    #[error("id: {id} is not waiting for its enrollment to be confirmed")]
+    NotPending {
+        /// The account id.
+        id: String,
+    },
     /// A display name that cannot be used.
     #[error("name: {0}")]
     BadName(&'static str),
@@ -106,6 +113,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::AlreadyExists { .. } => "account_exists",
             Error::NotFound { .. } => "account_not_found",
+            Error::NotPending { .. } => "account_not_pending",
             Error::BadName(_) => "bad_name",
             Error::BadOrder => "bad_order",
         }
@@ -118,6 +126,7 @@ impl Error {
             self,
             Error::AlreadyExists { .. }
                 | Error::NotFound { .. }
+                | Error::NotPending { .. }
                 | Error::BadName(_)
                 | Error::BadOrder
         )

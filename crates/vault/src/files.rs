@@ -7,6 +7,10 @@
 //! fsyncs the folder. At every instant `vault.json` is the old or the new
 //! file, complete. A damaged `vault.json` is never overwritten: it is moved
 //! aside to `vault.json.damaged-<unix ms>` first.
+//!
+//! The folder is made `0700` and every file `0600` as it is created (never
+//! made first and narrowed after), so no other user of the machine can read
+//! the sealed vault or learn when it changes.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -52,8 +56,8 @@ pub(crate) struct Lock {
 
 impl Lock {
     pub(crate) fn acquire(paths: &Paths) -> Result<Lock> {
-        fs::create_dir_all(&paths.dir).map_err(|e| Error::io("create", &paths.dir, e))?;
-        let file = OpenOptions::new()
+        private_dir(&paths.dir).map_err(|e| Error::io("create", &paths.dir, e))?;
+        let file = private_file()
             .create(true)
             .truncate(false)
             .write(true)
@@ -61,6 +65,46 @@ impl Lock {
             .map_err(|e| Error::io("open", &paths.lock, e))?;
         file.lock().map_err(|e| Error::io("lock", &paths.lock, e))?;
         Ok(Lock { _file: file })
+    }
+}
+
+/// The lock file held by the process enrolling account `id`, from before
+/// the account is stored until the site's answer is saved.
+pub(crate) fn enrollment_lock_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("enrolling-{id}.lock"))
+}
+
+/// The ids of every enrollment lock file in `dir`.
+pub(crate) fn enrollment_lock_ids(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            Some(
+                name.strip_prefix("enrolling-")?
+                    .strip_suffix(".lock")?
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Takes the lock of enrollment `id`: `Ok(None)` when another process holds
+/// it (that enrollment is in progress there).
+pub(crate) fn lock_enrollment(dir: &Path, id: &str) -> Result<Option<(File, PathBuf)>> {
+    let path = enrollment_lock_path(dir, id);
+    let file = private_file()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io("open", &path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some((file, path))),
+        Err(fs::TryLockError::WouldBlock) => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", &path, e)),
     }
 }
 
@@ -84,12 +128,42 @@ pub(crate) enum Current {
     Absent,
 }
 
+/// Creates the data folder (and missing parents) as `0700`; an existing
+/// one that others can enter (made by an earlier build) is narrowed.
+fn private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = fs::metadata(dir)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(mode & 0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    fs::create_dir_all(dir)
+}
+
+/// Options that create a file readable by its owner only.
+fn private_file() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
 /// The steps of a save, named so fault-injection tests can fail each one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
     WriteTemp,
     SyncTemp,
+    /// The hard link: failed as FAT does (`EPERM`), so the copy is used.
     LinkBackup,
+    CopyBackup,
     RenameBackup,
     MoveAside,
     Rename,
@@ -98,14 +172,17 @@ pub(crate) enum Step {
 
 #[cfg(test)]
 thread_local! {
-    /// The step a test wants to fail, as a full disk would.
-    pub(crate) static FAIL_AT: std::cell::Cell<Option<Step>> = const { std::cell::Cell::new(None) };
+    /// The steps a test wants to fail, as a full disk (or FAT) would.
+    pub(crate) static FAIL_AT: std::cell::RefCell<Vec<Step>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Fails where a test asked; a no-op in the real build.
 fn fault(step: Step) -> io::Result<()> {
     #[cfg(test)]
-    if FAIL_AT.with(|f| f.get()) == Some(step) {
+    if FAIL_AT.with(|f| f.borrow().contains(&step)) {
+        if step == Step::LinkBackup {
+            return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+        }
         return Err(io::Error::new(io::ErrorKind::StorageFull, "injected fault"));
     }
     let _ = step;
@@ -115,7 +192,7 @@ fn fault(step: Step) -> io::Result<()> {
 /// Writes `bytes` as the new `vault.json`, atomically, keeping a backup.
 /// On any failure the old `vault.json` is untouched.
 pub(crate) fn replace(paths: &Paths, bytes: &[u8], current: Current) -> Result<()> {
-    fs::create_dir_all(&paths.dir).map_err(|e| Error::io("create", &paths.dir, e))?;
+    private_dir(&paths.dir).map_err(|e| Error::io("create", &paths.dir, e))?;
     let written = write_temp(&paths.tmp, bytes);
     if let Err(e) = written {
         let _ = fs::remove_file(&paths.tmp);
@@ -155,26 +232,44 @@ pub(crate) fn replace(paths: &Paths, bytes: &[u8], current: Current) -> Result<(
     sync_dir(&paths.dir).map_err(|e| Error::io("sync", &paths.dir, e))
 }
 
+/// Writes `bytes` over the backup too (through its temporary name), after a
+/// save removed an account, so the removed secret does not linger there.
+pub(crate) fn overwrite_backup(paths: &Paths, bytes: &[u8]) -> Result<()> {
+    if let Err(e) = write_temp(&paths.backup_tmp, bytes)
+        .and_then(|()| fault(Step::RenameBackup))
+        .and_then(|()| fs::rename(&paths.backup_tmp, &paths.backup))
+    {
+        let _ = fs::remove_file(&paths.backup_tmp);
+        return Err(Error::io("rewrite", &paths.backup, e));
+    }
+    sync_dir(&paths.dir).map_err(|e| Error::io("sync", &paths.dir, e))
+}
+
 fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::create(path)?;
+    let mut file = private_file()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
     fault(Step::WriteTemp)?;
     file.write_all(bytes)?;
     fault(Step::SyncTemp)?;
     file.sync_all()
 }
 
-/// Hard-links the current file to the backup's temporary name; where the
-/// file system has no hard links, copies and fsyncs instead.
+/// Hard-links the current file to the backup's temporary name; where that
+/// fails for any reason (FAT and exFAT answer `EPERM`, some network shares
+/// `EOPNOTSUPP`), copies and fsyncs instead.
 fn link_backup(paths: &Paths) -> io::Result<()> {
-    fault(Step::LinkBackup)?;
-    match fs::hard_link(&paths.current, &paths.backup_tmp) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-            fs::copy(&paths.current, &paths.backup_tmp)?;
-            File::open(&paths.backup_tmp)?.sync_all()
-        }
-        Err(e) => Err(e),
+    let linked =
+        fault(Step::LinkBackup).and_then(|()| fs::hard_link(&paths.current, &paths.backup_tmp));
+    if linked.is_ok() {
+        return Ok(());
     }
+    let _ = fs::remove_file(&paths.backup_tmp);
+    fault(Step::CopyBackup)?;
+    let bytes = fs::read(&paths.current)?;
+    write_temp(&paths.backup_tmp, &bytes)
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {

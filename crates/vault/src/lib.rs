@@ -17,6 +17,6 @@ mod vault;
 pub use error::{Error, Result};
 pub use files::Paths;
 pub use keystore::{Keystore, SERVICE, VaultKey};
-pub use records::{DeviceIdentity, Site, StoredAccount};
+pub use records::{ClockOffset, DeviceIdentity, PendingEnrollment, Site, StoredAccount};
 pub use sealed::{FORMAT, Unreadable, Unsealable, VERSION, VaultFile};
-pub use vault::{Group, Recovery, RecoveryReason, Vault};
+pub use vault::{Enrolling, Group, Recovery, RecoveryReason, Vault};

@@ -1,6 +1,7 @@
-//! What the vault holds: accounts with their site, id, order and dates, and
-//! the sealed plaintext they are written as.
+//! What the vault holds: accounts with their site, id, order and dates, the
+//! sites' clock offsets, and the sealed plaintext they are written as.
 
+use std::collections::BTreeMap;
 use std::io;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,59 @@ pub struct Site {
     /// for an account stored without enrolling (format 1 vaults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceIdentity>,
+    /// A root certificate (DER) trusted for this site only, besides the
+    /// public roots: a training server's own, given when it was enrolled.
+    /// Never trusted for any other site (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "b64_opt")]
+    pub trust_root: Option<Vec<u8>>,
+    /// Set from the moment the account and its device key are stored until
+    /// the site confirms the enrollment, so a crash or a failed save in
+    /// between never leaves the site expecting a key nobody kept (format 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingEnrollment>,
+}
+
+impl Site {
+    /// A site known by its base URL only: no name, device, root or pending
+    /// enrollment yet.
+    pub fn new(server: impl Into<String>, training: bool) -> Site {
+        Site {
+            server: server.into(),
+            name: None,
+            training,
+            device: None,
+            trust_root: None,
+            pending: None,
+        }
+    }
+}
+
+/// An enrollment stored before it was sent to the site: the account and its
+/// device key are safe on disk first, then the site is told, then the
+/// account is marked enrolled. One left behind by a crash is finished (the
+/// site knows the device) or rolled back (it does not) on the next run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEnrollment {
+    /// When it was stored, Unix ms: younger ones may still be in progress in
+    /// another process, so recovery leaves them alone.
+    pub started_at: u64,
+    /// The enrolled account this one replaces once confirmed (re-enrolling
+    /// after "Reset TOTP"); it stays until then, so a failed re-enrollment
+    /// loses nothing.
+    #[serde(default)]
+    pub replaces: Option<String>,
+}
+
+/// What a site's clock told us: codes and signed requests for that site use
+/// its time when this device's clock is off (docs/protocol.md section 3).
+/// Kept in the vault so that a new process (the CLI runs one per command)
+/// starts with it, and codes are right even offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockOffset {
+    /// The site's clock minus this device's, in ms.
+    pub offset_ms: i64,
+    /// When it was measured, Unix ms (this device's clock).
+    pub measured_at: u64,
 }
 
 /// The enrolled device of one SPSE account: its id and its private key (the
@@ -39,6 +93,31 @@ impl std::fmt::Debug for DeviceIdentity {
             .field("id", &self.id)
             .field("key", &"[REDACTED]")
             .finish()
+    }
+}
+
+/// Base64url (no padding) for an optional certificate.
+mod b64_opt {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(der: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match der {
+            Some(der) => s.serialize_str(&B64.encode(der)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| {
+                B64.decode(text.as_bytes())
+                    .map_err(|_| serde::de::Error::custom("trust root: not base64url"))
+            })
+            .transpose()
     }
 }
 
@@ -85,6 +164,11 @@ pub struct StoredAccount {
 }
 
 impl StoredAccount {
+    /// Whether the site has not yet confirmed this account's enrollment.
+    pub fn is_pending(&self) -> bool {
+        self.site.as_ref().is_some_and(|s| s.pending.is_some())
+    }
+
     /// How a person recognises the account: `PPK2 on https://...` or
     /// `GitHub: alice`.
     pub fn describe(&self) -> String {
@@ -112,11 +196,21 @@ impl StoredAccount {
     }
 }
 
+/// Everything the vault holds, in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Data {
+    pub(crate) accounts: Vec<StoredAccount>,
+    /// Per site base URL.
+    pub(crate) clocks: BTreeMap<String, ClockOffset>,
+}
+
 /// The sealed plaintext, as JSON. Every field added later is optional, so
 /// older vaults keep opening.
 #[derive(Serialize, Deserialize)]
 struct Contents {
     accounts: Vec<Record>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    clocks: BTreeMap<String, ClockOffset>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -133,8 +227,10 @@ struct Record {
 
 /// Serialises accounts into a buffer that is wiped when dropped (and never
 /// leaves unwiped copies behind when it grows).
-pub(crate) fn serialize(accounts: &[StoredAccount]) -> Zeroizing<Vec<u8>> {
+pub(crate) fn serialize(data: &Data) -> Zeroizing<Vec<u8>> {
+    let accounts = &data.accounts;
     let contents = Contents {
+        clocks: data.clocks.clone(),
         accounts: accounts
             .iter()
             .map(|a| Record {
@@ -156,10 +252,10 @@ pub(crate) fn serialize(accounts: &[StoredAccount]) -> Zeroizing<Vec<u8>> {
 }
 
 /// Reads the plaintext back; `Err` carries a reason for a corrupt vault.
-pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Vec<StoredAccount>, String> {
+pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Data, String> {
     let contents: Contents =
         serde_json::from_slice(plaintext).map_err(|e| format!("sealed content: {e}"))?;
-    contents
+    let accounts = contents
         .accounts
         .into_iter()
         .map(|record| {
@@ -177,7 +273,11 @@ pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Vec<StoredAccount>, String
                 created_at: record.created_at,
             })
         })
-        .collect()
+        .collect::<Result<_, String>>()?;
+    Ok(Data {
+        accounts,
+        clocks: contents.clocks,
+    })
 }
 
 struct WipingWriter(Zeroizing<Vec<u8>>);

@@ -14,9 +14,11 @@ use crate::keystore::VaultKey;
 
 /// The `format` value of every vault file.
 pub const FORMAT: &str = "spse-auth-vault";
-/// The format version this build writes: 2 adds the device identity of
-/// enrolled SPSE accounts. It reads every version up to this one.
-pub const VERSION: u32 = 2;
+/// The format version this build writes: 2 added the device identity of
+/// enrolled SPSE accounts; 3 adds pending enrollments, a site's own root
+/// certificate and the sites' clock offsets. It reads every version up to
+/// this one.
+pub const VERSION: u32 = 3;
 const CIPHER: &str = "AES-256-GCM";
 const KEY_SOURCE: &str = "keyring";
 const KEY_CHECK_LABEL: &[u8] = b"spse-auth-vault key check v1";

@@ -1,6 +1,7 @@
 //! The vault: open (or create) it, read the accounts grouped by site, and
 //! change them, each change a locked read-modify-write of the whole file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -10,7 +11,7 @@ use spse_otp::{Account, MAX_NAME_LEN};
 use crate::error::{Error, Result};
 use crate::files::{self, Current, Lock, Paths};
 use crate::keystore::{Keystore, VaultKey};
-use crate::records::{self, Site, StoredAccount};
+use crate::records::{self, ClockOffset, Data, PendingEnrollment, Site, StoredAccount};
 use crate::sealed::{Unreadable, Unsealable, VaultFile};
 
 /// Why the vault was opened from its backup.
@@ -22,6 +23,17 @@ pub enum RecoveryReason {
     Corrupt,
     /// `vault.json` failed its integrity check.
     Tampered,
+}
+
+impl std::fmt::Display for RecoveryReason {
+    /// What happened to `vault.json`, in words a person reads in a warning.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RecoveryReason::Missing => "missing",
+            RecoveryReason::Corrupt => "not a readable vault file any more",
+            RecoveryReason::Tampered => "altered or damaged (it failed its integrity check)",
+        })
+    }
 }
 
 /// The vault was opened from `vault.json.bak`: the UI must say so, since the
@@ -45,6 +57,32 @@ pub struct Group<'a> {
     pub accounts: Vec<&'a StoredAccount>,
 }
 
+/// An enrollment this process is carrying out: held from
+/// [`Vault::begin_enrollment`] (or taken over by
+/// [`Vault::unattended_enrollments`]) until [`Vault::finish_enrollment`] or
+/// [`Vault::abandon_enrollment`]. While it is held, no other process (the
+/// app beside the CLI) takes the pending account for one left by a crash.
+#[derive(Debug)]
+pub struct Enrolling {
+    id: String,
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl Enrolling {
+    /// The pending account's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Drop for Enrolling {
+    fn drop(&mut self) {
+        // Only the holder ever deletes it; the lock goes with the handle.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// An open vault. Reads are from the snapshot taken at open (or the last
 /// change); every change re-reads the file under the lock first, so changes
 /// made meanwhile by another process are kept.
@@ -54,7 +92,7 @@ pub struct Vault {
     keystore: Keystore,
     key_id: String,
     key: VaultKey,
-    accounts: Vec<StoredAccount>,
+    data: Data,
     recovery: Option<Recovery>,
     rng: SystemRandom,
 }
@@ -63,7 +101,7 @@ pub struct Vault {
 struct Loaded {
     key_id: String,
     key: VaultKey,
-    accounts: Vec<StoredAccount>,
+    data: Data,
     current: Current,
     recovery: Option<Recovery>,
 }
@@ -84,7 +122,7 @@ impl Vault {
                 keystore,
                 key_id: loaded.key_id,
                 key: loaded.key,
-                accounts: loaded.accounts,
+                data: loaded.data,
                 recovery: loaded.recovery,
                 rng,
             });
@@ -97,11 +135,11 @@ impl Vault {
             keystore,
             key_id,
             key,
-            accounts: Vec::new(),
+            data: Data::default(),
             recovery: None,
             rng,
         };
-        vault.write(&[], Current::Absent)?;
+        vault.write(&vault.data, Current::Absent)?;
         Ok(vault)
     }
 
@@ -120,21 +158,22 @@ impl Vault {
         self.recovery.as_ref()
     }
 
-    /// Every account, in list order.
+    /// Every account, in list order (pending enrollments included: see
+    /// [`StoredAccount::is_pending`]).
     pub fn accounts(&self) -> &[StoredAccount] {
-        &self.accounts
+        &self.data.accounts
     }
 
     /// The account with this id.
     pub fn get(&self, id: &str) -> Option<&StoredAccount> {
-        self.accounts.iter().find(|a| a.id == id)
+        self.data.accounts.iter().find(|a| a.id == id)
     }
 
     /// The accounts grouped per SPSE site, groups in the order of their first
     /// account, codes-only accounts in one group of their own.
     pub fn groups(&self) -> Vec<Group<'_>> {
         let mut groups: Vec<Group<'_>> = Vec::new();
-        for account in &self.accounts {
+        for account in &self.data.accounts {
             let server = account.site.as_ref().map(|s| s.server.as_str());
             match groups
                 .iter_mut()
@@ -150,23 +189,36 @@ impl Vault {
         groups
     }
 
-    /// Re-reads the vault, to see changes another process made.
-    pub fn reload(&mut self) -> Result<()> {
-        let _lock = Lock::acquire(&self.paths)?;
-        if let Some(loaded) = load(&self.paths, &self.keystore, Some((&self.key_id, &self.key)))? {
-            self.accept(loaded);
-        }
-        Ok(())
+    /// The clock offset last measured for each site (by base URL).
+    pub fn clocks(&self) -> &BTreeMap<String, ClockOffset> {
+        &self.data.clocks
     }
 
-    /// Adds an account and returns its id. The same account again (same site
-    /// and user ID, e.g. re-enrolled after "Reset TOTP") is refused with
-    /// [`Error::AlreadyExists`] unless `replace` says the user confirmed; a
-    /// replacement takes the old one's place in the list.
+    /// Re-reads the vault, to see changes another process made. True when
+    /// anything changed.
+    pub fn reload(&mut self) -> Result<bool> {
+        let _lock = Lock::acquire(&self.paths)?;
+        match load(&self.paths, &self.keystore, Some((&self.key_id, &self.key)))? {
+            Some(loaded) => {
+                let changed = loaded.data != self.data;
+                self.accept(loaded);
+                Ok(changed)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Adds a codes-only account (or an SPSE account stored without
+    /// enrolling) and returns its id. The same account again (same site and
+    /// user ID) is refused with [`Error::AlreadyExists`] unless `replace`
+    /// says the user confirmed; a replacement takes the old one's place in
+    /// the list. SPSE accounts that enroll go through
+    /// [`Vault::begin_enrollment`] instead.
     pub fn add(&mut self, account: Account, site: Option<Site>, replace: bool) -> Result<String> {
         let id = self.new_id()?;
         let created_at = now();
-        self.change(|accounts| {
+        self.change(|data| {
+            let accounts = &mut data.accounts;
             let existing = accounts
                 .iter()
                 .position(|a| a.same_as(&account, site.as_ref()));
@@ -178,7 +230,7 @@ impl Vault {
                     });
                 }
                 Some(index) => accounts.remove(index).order,
-                None => accounts.iter().map(|a| a.order + 1).max().unwrap_or(0),
+                None => next_order(accounts),
             };
             accounts.push(StoredAccount {
                 id: id.clone(),
@@ -192,13 +244,173 @@ impl Vault {
         })
     }
 
-    /// Removes an account and returns it. Its secret is gone from the vault
-    /// at once (and from the backup at the next change).
-    pub fn remove(&mut self, id: &str) -> Result<StoredAccount> {
-        self.change(|accounts| {
+    /// Stores an SPSE account and its device key *before* the site is told
+    /// about them, marked pending, and returns the held enrollment. Then the
+    /// caller enrolls, and calls [`Vault::finish_enrollment`] (or
+    /// [`Vault::abandon_enrollment`] when the site refused).
+    ///
+    /// An enrolled account for the same site and user ID is kept until the
+    /// new one is confirmed, and needs `replace` (the user confirmed); an
+    /// earlier pending enrollment of the same account that no process is
+    /// carrying out any more is superseded.
+    pub fn begin_enrollment(
+        &mut self,
+        account: Account,
+        mut site: Site,
+        replace: bool,
+    ) -> Result<Enrolling> {
+        let id = self.new_id()?;
+        let created_at = now();
+        let started_at = now_ms();
+        private_dir_for(&self.paths)?;
+        let (file, path) = files::lock_enrollment(&self.paths.dir, &id)?.ok_or_else(|| {
+            Error::io(
+                "lock",
+                files::enrollment_lock_path(&self.paths.dir, &id),
+                std::io::Error::from(std::io::ErrorKind::WouldBlock),
+            )
+        })?;
+        let enrolling = Enrolling {
+            id: id.clone(),
+            path,
+            _file: file,
+        };
+        let dir = self.paths.dir.clone();
+        self.change(|data| {
+            let accounts = &mut data.accounts;
+            // A superseded enrollment is dropped only when nobody carries it out.
+            let mut held = Vec::new();
+            accounts.retain(|a| {
+                if !(a.is_pending() && a.same_as(&account, Some(&site))) {
+                    return true;
+                }
+                match files::lock_enrollment(&dir, &a.id) {
+                    Ok(Some(lock)) => {
+                        held.push(lock);
+                        false
+                    }
+                    _ => true,
+                }
+            });
+            let replaces = match accounts.iter().find(|a| a.same_as(&account, Some(&site))) {
+                Some(old) if !replace => {
+                    return Err(Error::AlreadyExists {
+                        id: old.id.clone(),
+                        what: old.describe(),
+                    });
+                }
+                Some(old) => Some(old.id.clone()),
+                None => None,
+            };
+            site.pending = Some(PendingEnrollment {
+                started_at,
+                replaces,
+            });
+            let order = next_order(accounts);
+            accounts.push(StoredAccount {
+                id: id.clone(),
+                account,
+                site: Some(site),
+                label: None,
+                order,
+                created_at,
+            });
+            for (_, path) in held {
+                let _ = std::fs::remove_file(path);
+            }
+            Ok(())
+        })?;
+        Ok(enrolling)
+    }
+
+    /// Pending enrollments no process is carrying out (left by a crash, a
+    /// killed process or a failed save), each now held by this one to
+    /// finish or roll back. Lock files left without an account are removed.
+    pub fn unattended_enrollments(&mut self) -> Result<Vec<(StoredAccount, Enrolling)>> {
+        self.reload()?;
+        let mut out = Vec::new();
+        for stored in self.data.accounts.iter().filter(|a| a.is_pending()) {
+            if let Some((file, path)) = files::lock_enrollment(&self.paths.dir, &stored.id)? {
+                out.push((
+                    stored.clone(),
+                    Enrolling {
+                        id: stored.id.clone(),
+                        path,
+                        _file: file,
+                    },
+                ));
+            }
+        }
+        for id in files::enrollment_lock_ids(&self.paths.dir) {
+            if self.get(&id).is_none_or(|a| !a.is_pending())
+                && let Ok(Some((_, path))) = files::lock_enrollment(&self.paths.dir, &id)
+            {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        // Taken over after the re-read: one finished meanwhile is not pending.
+        self.reload()?;
+        out.retain(|(stored, _)| self.get(&stored.id).is_some_and(StoredAccount::is_pending));
+        Ok(out)
+    }
+
+    /// The site confirmed the enrollment: the account is no longer pending,
+    /// takes the site's name, and replaces the account it was meant to
+    /// (taking its place in the list and its label).
+    pub fn finish_enrollment(
+        &mut self,
+        enrolling: Enrolling,
+        site_name: Option<String>,
+    ) -> Result<()> {
+        let id = enrolling.id.as_str();
+        self.change(|data| {
+            let accounts = &mut data.accounts;
             let index = find(accounts, id)?;
-            Ok(accounts.remove(index))
+            let Some(site) = accounts[index].site.as_mut() else {
+                return Err(Error::NotPending { id: id.to_owned() });
+            };
+            let Some(pending) = site.pending.take() else {
+                return Err(Error::NotPending { id: id.to_owned() });
+            };
+            if site_name.is_some() {
+                site.name = site_name;
+            }
+            if let Some(old) = pending.replaces
+                && let Ok(old_index) = find(accounts, &old)
+            {
+                let old = accounts.remove(old_index);
+                let index = find(accounts, id)?;
+                accounts[index].order = old.order;
+                accounts[index].label = old.label;
+            }
+            Ok(())
         })
+    }
+
+    /// The site refused (or never saw) the enrollment: the pending account
+    /// and its key are removed; the account it would have replaced stays.
+    pub fn abandon_enrollment(&mut self, enrolling: Enrolling) -> Result<StoredAccount> {
+        let id = enrolling.id.as_str();
+        self.change(|data| {
+            let index = find(&data.accounts, id)?;
+            if !data.accounts[index].is_pending() {
+                return Err(Error::NotPending { id: id.to_owned() });
+            }
+            Ok(data.accounts.remove(index))
+        })
+    }
+
+    /// Removes an account and returns it. Its secret is gone from the vault
+    /// and from its backup at once (the backup is rewritten too); only a
+    /// damaged file kept aside earlier may still hold it (docs/vault.md).
+    pub fn remove(&mut self, id: &str) -> Result<StoredAccount> {
+        let removed = self.change(|data| {
+            let index = find(&data.accounts, id)?;
+            Ok(data.accounts.remove(index))
+        })?;
+        let file = self.seal(&self.data)?;
+        files::overwrite_backup(&self.paths, &file)?;
+        Ok(removed)
     }
 
     /// Sets the name shown for an account (`None` goes back to issuer and
@@ -213,16 +425,17 @@ impl Vault {
             }
             Some(l) => Some(l.to_owned()),
         };
-        self.change(|accounts| {
-            let index = find(accounts, id)?;
-            accounts[index].label = label;
+        self.change(|data| {
+            let index = find(&data.accounts, id)?;
+            data.accounts[index].label = label;
             Ok(())
         })
     }
 
     /// Puts the accounts in the order of `ids`, which must name each once.
     pub fn reorder(&mut self, ids: &[&str]) -> Result<()> {
-        self.change(|accounts| {
+        self.change(|data| {
+            let accounts = &mut data.accounts;
             let mut sorted: Vec<&str> = ids.to_vec();
             sorted.sort_unstable();
             sorted.dedup();
@@ -240,26 +453,44 @@ impl Vault {
         })
     }
 
+    /// Records sites' clock offsets (by base URL), replacing what was known
+    /// for those sites.
+    pub fn set_clocks(&mut self, clocks: &BTreeMap<String, ClockOffset>) -> Result<()> {
+        self.change(|data| {
+            data.clocks
+                .extend(clocks.iter().map(|(site, clock)| (site.clone(), *clock)));
+            Ok(())
+        })
+    }
+
     /// A locked read-modify-write: re-read the file, apply `edit`, save.
-    fn change<T>(&mut self, edit: impl FnOnce(&mut Vec<StoredAccount>) -> Result<T>) -> Result<T> {
+    fn change<T>(&mut self, edit: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
         let _lock = Lock::acquire(&self.paths)?;
-        let (mut accounts, current) =
-            match load(&self.paths, &self.keystore, Some((&self.key_id, &self.key)))? {
-                Some(loaded) => {
-                    let current = loaded.current;
-                    self.accept(loaded);
-                    (self.accounts.clone(), current)
-                }
-                // Deleted behind our back: what we hold is the best there is.
-                None => (self.accounts.clone(), Current::Absent),
-            };
-        let out = edit(&mut accounts)?;
-        accounts.sort_by_key(|a| a.order);
-        for (position, account) in accounts.iter_mut().enumerate() {
+        let current = match load(&self.paths, &self.keystore, Some((&self.key_id, &self.key)))? {
+            Some(loaded) => {
+                let current = loaded.current;
+                self.accept(loaded);
+                current
+            }
+            // Deleted behind our back: what we hold is the best there is.
+            None => Current::Absent,
+        };
+        let mut data = self.data.clone();
+        let out = edit(&mut data)?;
+        data.accounts.sort_by_key(|a| a.order);
+        for (position, account) in data.accounts.iter_mut().enumerate() {
             account.order = u32::try_from(position).unwrap_or(u32::MAX);
         }
-        self.write(&accounts, current)?;
-        self.accounts = accounts;
+        // Clocks of sites no account uses any more are forgotten.
+        let servers: Vec<&str> = data
+            .accounts
+            .iter()
+            .filter_map(|a| a.site.as_ref().map(|s| s.server.as_str()))
+            .collect();
+        data.clocks
+            .retain(|server, _| servers.contains(&server.as_str()));
+        self.write(&data, current)?;
+        self.data = data;
         self.recovery = None;
         Ok(out)
     }
@@ -267,21 +498,25 @@ impl Vault {
     fn accept(&mut self, loaded: Loaded) {
         self.key_id = loaded.key_id;
         self.key = loaded.key;
-        self.accounts = loaded.accounts;
+        self.data = loaded.data;
         self.recovery = loaded.recovery;
     }
 
-    fn write(&self, accounts: &[StoredAccount], current: Current) -> Result<()> {
-        let plaintext = records::serialize(accounts);
-        let file =
-            VaultFile::seal(&self.key, &self.key_id, &plaintext, &self.rng).map_err(|_| {
+    fn seal(&self, data: &Data) -> Result<Vec<u8>> {
+        let plaintext = records::serialize(data);
+        VaultFile::seal(&self.key, &self.key_id, &plaintext, &self.rng)
+            .map(|file| file.to_bytes())
+            .map_err(|_| {
                 Error::io(
                     "seal",
                     &self.paths.current,
                     std::io::Error::other("AES-GCM failed"),
                 )
-            })?;
-        files::replace(&self.paths, &file.to_bytes(), current)
+            })
+    }
+
+    fn write(&self, data: &Data, current: Current) -> Result<()> {
+        files::replace(&self.paths, &self.seal(data)?, current)
     }
 
     fn new_id(&self) -> Result<String> {
@@ -292,6 +527,14 @@ impl Vault {
             }
         }
     }
+}
+
+fn private_dir_for(paths: &Paths) -> Result<()> {
+    Lock::acquire(paths).map(drop)
+}
+
+fn next_order(accounts: &[StoredAccount]) -> u32 {
+    accounts.iter().map(|a| a.order + 1).max().unwrap_or(0)
 }
 
 fn find(accounts: &[StoredAccount], id: &str) -> Result<usize> {
@@ -376,15 +619,15 @@ fn decode(
             path: path.to_owned(),
         },
     })?;
-    let mut accounts = records::deserialize(&plaintext).map_err(|reason| Error::Corrupt {
+    let mut data = records::deserialize(&plaintext).map_err(|reason| Error::Corrupt {
         path: path.to_owned(),
         reason,
     })?;
-    accounts.sort_by_key(|a| a.order);
+    data.accounts.sort_by_key(|a| a.order);
     Ok(Loaded {
         key_id: file.key_id,
         key,
-        accounts,
+        data,
         current: Current::KeepAsBackup,
         recovery: None,
     })
@@ -401,9 +644,13 @@ fn random_hex(rng: &SystemRandom) -> Result<String> {
 }
 
 fn now() -> u64 {
+    now_ms() / 1000
+}
+
+fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
@@ -421,16 +668,23 @@ mod tests {
         Keystore::new(keyring_core::mock::Store::new().unwrap())
     }
 
+    fn failing<T>(steps: &[Step], run: impl FnOnce() -> T) -> T {
+        FAIL_AT.with(|f| *f.borrow_mut() = steps.to_vec());
+        let out = run();
+        FAIL_AT.with(|f| f.borrow_mut().clear());
+        out
+    }
+
     /// A full disk (or a read-only folder) at any step of a save leaves the
     /// old vault whole, reports an I/O error, and leaves no temporary file.
     #[test]
     fn a_failure_at_any_save_step_keeps_the_old_vault() {
-        for step in [
-            Step::WriteTemp,
-            Step::SyncTemp,
-            Step::LinkBackup,
-            Step::RenameBackup,
-            Step::Rename,
+        for steps in [
+            &[Step::WriteTemp][..],
+            &[Step::SyncTemp],
+            &[Step::LinkBackup, Step::CopyBackup],
+            &[Step::RenameBackup],
+            &[Step::Rename],
         ] {
             let tmp = tempfile::tempdir().unwrap();
             let dir = tmp.path().to_path_buf();
@@ -439,23 +693,41 @@ mod tests {
             vault.add(account("first"), None, false).unwrap();
             let before = std::fs::read(&vault.paths().current).unwrap();
 
-            FAIL_AT.with(|f| f.set(Some(step)));
-            let error = vault.add(account("second"), None, false).unwrap_err();
-            FAIL_AT.with(|f| f.set(None));
+            let error = failing(steps, || vault.add(account("second"), None, false)).unwrap_err();
 
-            assert!(matches!(error, Error::Io { .. }), "{step:?}: {error}");
+            assert!(matches!(error, Error::Io { .. }), "{steps:?}: {error}");
             assert!(error.to_string().contains("injected fault"), "{error}");
             assert_eq!(
                 std::fs::read(&vault.paths().current).unwrap(),
                 before,
-                "{step:?}"
+                "{steps:?}"
             );
-            assert!(!dir.join("vault.json.tmp").exists(), "{step:?}");
-            assert!(!dir.join("vault.json.bak.tmp").exists(), "{step:?}");
+            assert!(!dir.join("vault.json.tmp").exists(), "{steps:?}");
+            assert!(!dir.join("vault.json.bak.tmp").exists(), "{steps:?}");
             let reopened = Vault::open(&dir, keystore).unwrap();
-            assert_eq!(reopened.accounts().len(), 1, "{step:?}");
+            assert_eq!(reopened.accounts().len(), 1, "{steps:?}");
             assert!(reopened.recovery().is_none());
         }
+    }
+
+    /// FAT and exFAT refuse hard links with EPERM, not "unsupported": the
+    /// save copies the backup instead and succeeds (review finding 5).
+    #[test]
+    fn a_refused_hard_link_falls_back_to_a_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let mut vault = Vault::open(&dir, keystore()).unwrap();
+        vault.add(account("first"), None, false).unwrap();
+        let before = std::fs::read(&vault.paths().current).unwrap();
+
+        failing(&[Step::LinkBackup], || {
+            vault.add(account("second"), None, false)
+        })
+        .unwrap();
+
+        assert_eq!(std::fs::read(&vault.paths().backup).unwrap(), before);
+        assert!(!dir.join("vault.json.bak.tmp").exists());
+        assert_eq!(vault.accounts().len(), 2);
     }
 
     /// A failed fsync of the folder comes after the rename: the new vault is
@@ -465,9 +737,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let mut vault = Vault::open(&dir, keystore()).unwrap();
-        FAIL_AT.with(|f| f.set(Some(Step::SyncDir)));
-        let error = vault.add(account("x"), None, false).unwrap_err();
-        FAIL_AT.with(|f| f.set(None));
+        let error = failing(&[Step::SyncDir], || vault.add(account("x"), None, false)).unwrap_err();
         assert!(error.to_string().starts_with("could not sync"), "{error}");
     }
 
@@ -487,9 +757,197 @@ mod tests {
             recovered.recovery().unwrap().reason,
             RecoveryReason::Corrupt
         );
-        FAIL_AT.with(|f| f.set(Some(Step::MoveAside)));
-        assert!(recovered.add(account("three"), None, false).is_err());
-        FAIL_AT.with(|f| f.set(None));
+        assert!(
+            failing(&[Step::MoveAside], || recovered.add(
+                account("three"),
+                None,
+                false
+            ))
+            .is_err()
+        );
         assert_eq!(std::fs::read(dir.join("vault.json")).unwrap(), b"{ broken");
+    }
+
+    /// Removing an account rewrites the backup too, so the removed secret
+    /// is not left in `vault.json.bak` until the next change (finding 10).
+    #[test]
+    fn remove_rewrites_the_backup_without_the_account() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let keystore = keystore();
+        let mut vault = Vault::open(&dir, keystore.clone()).unwrap();
+        let keep = vault.add(account("keep"), None, false).unwrap();
+        let gone = vault.add(account("gone"), None, false).unwrap();
+        vault.remove(&gone).unwrap();
+
+        for file in [&vault.paths().current, &vault.paths().backup] {
+            let bytes = std::fs::read(file).unwrap();
+            let sealed = VaultFile::parse(&bytes).unwrap();
+            let data = records::deserialize(&sealed.open(&vault.key).unwrap()).unwrap();
+            let ids: Vec<&str> = data.accounts.iter().map(|a| a.id.as_str()).collect();
+            assert_eq!(ids, [keep.as_str()], "{}", file.display());
+        }
+        // The backup still opens on its own.
+        std::fs::remove_file(&vault.paths().current).unwrap();
+        let reopened = Vault::open(&dir, keystore).unwrap();
+        assert_eq!(reopened.accounts().len(), 1);
+    }
+
+    /// The folder is 0700 and every file 0600 from the moment it exists
+    /// (finding 9); a folder an earlier build left open is narrowed.
+    #[cfg(unix)]
+    #[test]
+    fn the_folder_and_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        let mut vault = Vault::open(&dir, keystore()).unwrap();
+        vault.add(account("one"), None, false).unwrap();
+        failing(&[Step::LinkBackup], || {
+            vault.add(account("two"), None, false)
+        })
+        .unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        for name in ["vault.json", "vault.json.bak", "vault.lock"] {
+            assert_eq!(mode(&dir.join(name)), 0o600, "{name}");
+        }
+
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Vault::open(&dir, keystore()).unwrap_err();
+        assert_eq!(mode(&dir), 0o700);
+    }
+
+    fn site(server: &str) -> Site {
+        Site::new(server, false)
+    }
+
+    /// An enrollment is stored before it is sent: pending, then confirmed
+    /// (replacing the old account in place), or abandoned (the old one kept).
+    #[test]
+    fn enrollments_are_stored_pending_then_finished_or_abandoned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(tmp.path(), keystore()).unwrap();
+        let other = vault.add(account("other"), None, false).unwrap();
+        let first = vault
+            .begin_enrollment(account("PPK2"), site("https://lpse.example.go.id"), false)
+            .unwrap();
+        let first_id = first.id().to_owned();
+        assert!(vault.get(&first_id).unwrap().is_pending());
+        vault
+            .finish_enrollment(first, Some("LPSE Contoh".into()))
+            .unwrap();
+        let stored = vault.get(&first_id).unwrap();
+        assert!(!stored.is_pending());
+        assert_eq!(
+            stored.site.as_ref().unwrap().name.as_deref(),
+            Some("LPSE Contoh")
+        );
+        vault.rename(&first_id, Some("Kantor")).unwrap();
+
+        // Re-enrolling the same account needs confirming...
+        assert!(matches!(
+            vault.begin_enrollment(account("PPK2"), site("https://lpse.example.go.id"), false),
+            Err(Error::AlreadyExists { .. })
+        ));
+        // ...keeps the old one while pending, and drops it when abandoned.
+        let second = vault
+            .begin_enrollment(account("PPK2"), site("https://lpse.example.go.id"), true)
+            .unwrap();
+        let second_id = second.id().to_owned();
+        assert_eq!(vault.accounts().len(), 3);
+        vault.abandon_enrollment(second).unwrap();
+        assert!(vault.get(&first_id).is_some());
+        assert!(vault.get(&second_id).is_none());
+
+        // Confirmed, it takes the old one's place and label.
+        let third = vault
+            .begin_enrollment(account("PPK2"), site("https://lpse.example.go.id"), true)
+            .unwrap();
+        let third_id = third.id().to_owned();
+        vault.finish_enrollment(third, None).unwrap();
+        let ids: Vec<&str> = vault.accounts().iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, [other.as_str(), third_id.as_str()]);
+        assert_eq!(
+            vault.get(&third_id).unwrap().label.as_deref(),
+            Some("Kantor")
+        );
+        // No lock file is left behind.
+        assert!(files::enrollment_lock_ids(tmp.path()).is_empty());
+    }
+
+    /// A pending enrollment is left alone while its process holds it, and
+    /// taken over (once) when that process is gone; a new enrollment of the
+    /// same account supersedes one nobody carries out.
+    #[test]
+    fn unattended_enrollments_are_the_ones_nobody_holds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keystore = keystore();
+        let mut vault = Vault::open(tmp.path(), keystore.clone()).unwrap();
+        let mut other_process = Vault::open(tmp.path(), keystore).unwrap();
+        let held = vault
+            .begin_enrollment(account("PPK2"), site("https://a.example"), false)
+            .unwrap();
+        assert!(other_process.unattended_enrollments().unwrap().is_empty());
+        let id = held.id().to_owned();
+        drop(held); // the process died before the site answered
+
+        let taken = other_process.unattended_enrollments().unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].0.id, id);
+        assert!(
+            vault.unattended_enrollments().unwrap().is_empty(),
+            "held now"
+        );
+        let (_, enrolling) = taken.into_iter().next().unwrap();
+        other_process.finish_enrollment(enrolling, None).unwrap();
+        assert!(vault.unattended_enrollments().unwrap().is_empty());
+        assert!(!vault.get(&id).unwrap().is_pending());
+
+        let stale = vault
+            .begin_enrollment(account("pokja1"), site("https://a.example"), false)
+            .unwrap();
+        let stale_id = stale.id().to_owned();
+        drop(stale);
+        let fresh = vault
+            .begin_enrollment(account("pokja1"), site("https://a.example"), false)
+            .unwrap();
+        assert!(vault.get(&stale_id).is_none());
+        assert!(vault.get(fresh.id()).unwrap().is_pending());
+    }
+
+    /// Clock offsets are kept per site and forgotten with the site's last account.
+    #[test]
+    fn clock_offsets_are_kept_per_site_while_it_has_accounts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keystore = keystore();
+        let mut vault = Vault::open(tmp.path(), keystore.clone()).unwrap();
+        let id = vault
+            .add(account("PPK2"), Some(site("https://a.example")), false)
+            .unwrap();
+        let clock = ClockOffset {
+            offset_ms: -90_000,
+            measured_at: 1,
+        };
+        vault
+            .set_clocks(&BTreeMap::from([("https://a.example".to_owned(), clock)]))
+            .unwrap();
+        let reopened = Vault::open(tmp.path(), keystore).unwrap();
+        assert_eq!(reopened.clocks().get("https://a.example"), Some(&clock));
+        vault.remove(&id).unwrap();
+        assert!(vault.clocks().is_empty());
+    }
+
+    #[test]
+    fn recovery_reasons_are_words() {
+        assert_eq!(RecoveryReason::Missing.to_string(), "missing");
+        assert_eq!(
+            RecoveryReason::Tampered.to_string(),
+            "altered or damaged (it failed its integrity check)"
+        );
+        assert_eq!(
+            RecoveryReason::Corrupt.to_string(),
+            "not a readable vault file any more"
+        );
     }
 }

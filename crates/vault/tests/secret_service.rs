@@ -18,6 +18,8 @@ fn add_ppk2(vault: &mut Vault) -> String {
         name: Some("LPSE Kudus".into()),
         training: false,
         device: None,
+        trust_root: None,
+        pending: None,
     };
     vault.add(account, Some(site), false).unwrap()
 }

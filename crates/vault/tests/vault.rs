@@ -23,6 +23,8 @@ fn site(server: &str) -> Option<Site> {
         name: Some("LPSE".into()),
         training: false,
         device: None,
+        trust_root: None,
+        pending: None,
     })
 }
 
@@ -412,7 +414,9 @@ fn a_newer_format_is_refused() {
     let (dir, keystore) = vault_with_two_saves();
     let current = dir.path().join("vault.json");
     let text = fs::read_to_string(&current).unwrap();
-    fs::write(&current, text.replace("\"version\": 2", "\"version\": 7")).unwrap();
+    let this = format!("\"version\": {}", spse_vault::VERSION);
+    assert!(text.contains(&this));
+    fs::write(&current, text.replace(&this, "\"version\": 7")).unwrap();
     let error = Vault::open(dir.path(), keystore).unwrap_err();
     assert_eq!(error.code(), "vault_too_new");
     assert!(

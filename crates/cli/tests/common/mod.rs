@@ -1,120 +1,51 @@
-//! A sandbox SPSE site on 127.0.0.1 for the CLI's tests, served by its own
-//! runtime thread, and a browser that logs in to it.
+//! The sandbox for the CLI's tests (`spse_sandbox::testing`, on a runtime
+//! thread of its own) with synchronous calls, and the binary's runner.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 use serde_json::Value;
-use spse_sandbox::{Config, Sandbox};
-use tempfile::TempDir;
+use spse_sandbox::testing::{self, BlockingSite, Options};
 
-pub(crate) struct TestSite {
-    pub(crate) base: String,
-    /// With `start_tls`: the root certificate file (PEM) the CLI can trust.
-    pub(crate) root_pem: Option<std::path::PathBuf>,
-    root_der: Option<Vec<u8>>,
-    runtime: tokio::runtime::Runtime,
-    _dir: TempDir,
+#[allow(unused_imports)]
+pub(crate) use spse_sandbox::testing::Fault;
+
+/// A sandbox site with synchronous helpers.
+pub(crate) struct TestSite(BlockingSite);
+
+impl std::ops::Deref for TestSite {
+    type Target = testing::TestSite;
+
+    fn deref(&self) -> &testing::TestSite {
+        &self.0.site
+    }
 }
 
 impl TestSite {
     pub(crate) fn start() -> TestSite {
-        TestSite::start_with(None)
+        TestSite(BlockingSite::start())
     }
 
     /// The sandbox over HTTPS, its certificate from a fresh root.
     pub(crate) fn start_tls() -> TestSite {
-        TestSite::start_with(Some(
-            spse_sandbox::SelfSigned::new("127.0.0.1".parse().unwrap()).unwrap(),
-        ))
+        TestSite::start_with(Options {
+            tls: true,
+            ..Options::default()
+        })
     }
 
-    fn start_with(tls: Option<spse_sandbox::SelfSigned>) -> TestSite {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
-        let address = listener.local_addr().unwrap();
-        let base = match tls {
-            Some(_) => spse_sandbox::https_base_url(address),
-            None => spse_sandbox::http_base_url(address),
-        };
-        let sandbox = Sandbox::new(Config {
-            db: dir.path().join("sandbox.db"),
-            base_url: base.clone(),
-            site_name: "LPSE Sandbox".into(),
-            qr_ttl: Duration::from_secs(60),
-            challenge_ttl: Duration::from_secs(60),
-            push_limit: 5,
-        })
-        .unwrap();
-        sandbox.seed_demo().unwrap();
-        let (root_pem, root_der) = match tls {
-            Some(tls) => {
-                let path = dir.path().join("root.pem");
-                std::fs::write(&path, &tls.root_pem).unwrap();
-                let der = tls.root_der.clone();
-                let router = sandbox.router();
-                runtime.spawn(async move { tls.serve(listener, router).await });
-                (Some(path), Some(der))
-            }
-            None => {
-                let app = sandbox
-                    .router()
-                    .into_make_service_with_connect_info::<SocketAddr>();
-                runtime.spawn(async move {
-                    let _ = axum::serve(listener, app).await;
-                });
-                (None, None)
-            }
-        };
-        TestSite {
-            base,
-            root_pem,
-            root_der,
-            runtime,
-            _dir: dir,
-        }
+    pub(crate) fn start_with(options: Options) -> TestSite {
+        TestSite(BlockingSite::start_with(options))
     }
 
     /// Logs `user` in; returns the browser and where the site sent it.
     pub(crate) fn login(&self, user: &str) -> (Browser<'_>, String) {
-        let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-        if let Some(der) = &self.root_der {
-            builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).unwrap());
-        }
-        let http = builder.build().unwrap();
-        let response = self
-            .runtime
-            .block_on(
-                http.post(format!("{}/login", self.base))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(format!("user_id={user}&password=latihan-{user}"))
-                    .send(),
-            )
-            .unwrap();
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let (browser, location) = self.0.block_on(self.0.site.login(user));
         (
             Browser {
-                site: self,
-                http,
-                cookie,
+                site: &self.0,
+                browser,
             },
             location,
         )
@@ -122,78 +53,48 @@ impl TestSite {
 
     /// A fresh Aktivasi payload for `user` (TOTP not yet active for them).
     pub(crate) fn payload(&self, user: &str) -> String {
-        let (browser, _) = self.login(user);
-        browser.get_text("/totp/aktivasi/payload")
+        self.0.block_on(self.0.site.payload(user))
     }
 
     /// "Reset TOTP" through the mailbox link.
     pub(crate) fn reset(&self, user: &str) {
-        let http = reqwest::Client::new();
-        self.runtime
-            .block_on(
-                http.post(format!("{}/totp/reset", self.base))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(format!("user_id={user}"))
-                    .send(),
-            )
-            .unwrap();
-        let mailbox = self
-            .runtime
-            .block_on(async {
-                http.post(format!("{}/mailbox", self.base))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(format!("user_id={user}&password=latihan-{user}"))
-                    .send()
-                    .await?
-                    .text()
-                    .await
-            })
-            .unwrap();
-        let start = mailbox.find("/totp/reset/confirm?token=").unwrap();
-        let end = start + mailbox[start..].find('"').unwrap();
-        let status = self
-            .runtime
-            .block_on(
-                http.get(format!("{}{}", self.base, &mailbox[start..end]))
-                    .send(),
-            )
-            .unwrap()
-            .status();
-        assert_eq!(status, 200);
+        self.0.block_on(self.0.site.reset(user));
+    }
+
+    pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.0.block_on(future)
     }
 }
 
 pub(crate) struct Browser<'a> {
-    site: &'a TestSite,
-    http: reqwest::Client,
-    cookie: String,
+    site: &'a BlockingSite,
+    pub(crate) browser: testing::Browser,
 }
 
 impl Browser<'_> {
     pub(crate) fn get_text(&self, path: &str) -> String {
-        self.site
-            .runtime
-            .block_on(async {
-                self.http
-                    .get(format!("{}{path}", self.site.base))
-                    .header("cookie", &self.cookie)
-                    .send()
-                    .await?
-                    .text()
-                    .await
-            })
-            .unwrap()
+        self.site.block_on(self.browser.get_text(path))
     }
 
     pub(crate) fn status(&self) -> Value {
-        serde_json::from_str(&self.get_text("/login/status")).unwrap()
+        self.site.block_on(self.browser.status())
+    }
+
+    pub(crate) fn disable_totp(&self) -> u16 {
+        self.site
+            .block_on(self.browser.disable_totp())
+            .status()
+            .as_u16()
     }
 }
 
 /// `spse-auth` with its vault in `dir` and no terminal on stdin.
 pub(crate) fn cli(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_spse-auth"));
-    command.env("SPSE_AUTH_DATA_DIR", dir).stdin(Stdio::null());
+    command
+        .env("SPSE_AUTH_DATA_DIR", dir)
+        .env_remove("SPSE_AUTH_TRUST_ROOT")
+        .stdin(Stdio::null());
     command
 }
 
@@ -201,8 +102,50 @@ pub(crate) fn run(dir: &Path, args: &[&str]) -> Output {
     cli(dir).args(args).output().unwrap()
 }
 
+/// Runs with `input` on standard input (a payload after `-`).
+pub(crate) fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = cli(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command refusing its arguments exits before reading: a broken pipe.
+    let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// `spse-auth add - <args>` with `payload` on standard input, as README
+/// shows (it keeps the secret out of `ps`).
+pub(crate) fn add(dir: &Path, payload: &str, args: &[&str]) -> Output {
+    let mut all = vec!["add", "-"];
+    all.extend_from_slice(args);
+    run_with_stdin(dir, &all, payload)
+}
+
+/// `add` that must succeed; the new account's id.
+pub(crate) fn added(dir: &Path, payload: &str, args: &[&str]) -> String {
+    let out = add(dir, payload, args);
+    assert_eq!(out.status.code(), Some(0), "add: {}", text(&out.stderr));
+    text(&out.stdout)
+        .trim()
+        .strip_prefix("added ")
+        .unwrap()
+        .to_owned()
+}
+
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// `list --json`, parsed.
+pub(crate) fn list(dir: &Path) -> Vec<Value> {
+    serde_json::from_str::<Value>(&ok(dir, &["list", "--json"]))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 /// Runs and expects success; the stdout.

@@ -1,0 +1,444 @@
+//! A sandbox on 127.0.0.1 for other crates' tests and benchmarks, and a
+//! browser that uses its pages as a person would (feature `testing`): one
+//! copy of what the client's, the accounts', the CLI's tests and the
+//! protocol benchmark each used to write for themselves.
+//!
+//! [`TestSite`] serves on the caller's tokio runtime; [`BlockingSite`] owns
+//! a runtime thread, for synchronous tests that drive a binary. Faults for
+//! the tests that need them ([`Fault`]) are injected around the real
+//! sandbox, never inside it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::{Config, Sandbox, SelfSigned, http_base_url, https_base_url};
+
+/// A fault injected around the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fault {
+    /// None: the real sandbox.
+    #[default]
+    None,
+    /// `POST /enroll` is carried out, but its answer never leaves: the app
+    /// cannot tell whether it enrolled (a dropped connection, a crash).
+    LoseEnrollReply,
+    /// `POST /enroll` never reaches the sandbox.
+    LoseEnrollRequest,
+    /// A hostile site: every text it sends for people (site name, browser,
+    /// IP, message) carries terminal escape sequences, and a decision's
+    /// message says the opposite of its result.
+    HostileText,
+    /// A broken or hostile site answering about another user: the enrolled
+    /// user and every waiting login's user ID are `pokja1`.
+    OtherUser,
+}
+
+/// How to start a [`TestSite`].
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long an Aktivasi QR lives.
+    pub qr_ttl: Duration,
+    /// How long a login waits for the app.
+    pub challenge_ttl: Duration,
+    /// Push logins per user in 10 minutes.
+    pub push_limit: u32,
+    /// Serve HTTPS with a fresh root (see [`TestSite::root_der`]).
+    pub tls: bool,
+    /// Where to listen (port 0: any free one).
+    pub listen: SocketAddr,
+    /// A fault to inject.
+    pub fault: Fault,
+    /// The TLS handshake timeout.
+    pub handshake_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            qr_ttl: Duration::from_secs(60),
+            challenge_ttl: Duration::from_secs(60),
+            push_limit: 5,
+            tls: false,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            fault: Fault::None,
+            handshake_timeout: crate::HANDSHAKE_TIMEOUT,
+        }
+    }
+}
+
+/// A sandbox serving on loopback with the demo users, on the current tokio
+/// runtime; stopped when dropped.
+pub struct TestSite {
+    /// Its base URL (`http://127.0.0.1:PORT`).
+    pub base: String,
+    /// The sandbox itself (for `push_login` and the like).
+    pub sandbox: Sandbox,
+    root_der: Option<Vec<u8>>,
+    root_pem: Option<PathBuf>,
+    server: tokio::task::JoinHandle<()>,
+    dir: TempDir,
+}
+
+impl Drop for TestSite {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestSite {
+    /// The sandbox with default options.
+    pub async fn start() -> TestSite {
+        TestSite::start_with(Options::default()).await
+    }
+
+    /// The sandbox with `options`.
+    pub async fn start_with(options: Options) -> TestSite {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind(options.listen).await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let tls = options.tls.then(|| {
+            SelfSigned::new(address.ip())
+                .unwrap()
+                .with_handshake_timeout(options.handshake_timeout)
+        });
+        let base = match tls {
+            Some(_) => https_base_url(address),
+            None => http_base_url(address),
+        };
+        let sandbox = Sandbox::new(Config {
+            db: dir.path().join("sandbox.db"),
+            base_url: base.clone(),
+            site_name: "LPSE Sandbox".into(),
+            qr_ttl: options.qr_ttl,
+            challenge_ttl: options.challenge_ttl,
+            push_limit: options.push_limit,
+        })
+        .unwrap();
+        sandbox.seed_demo().unwrap();
+        let router = with_fault(sandbox.router(), options.fault);
+        let (root_der, root_pem, server) = match tls {
+            Some(tls) => {
+                let path = dir.path().join("root.pem");
+                std::fs::write(&path, &tls.root_pem).unwrap();
+                let der = tls.root_der.clone();
+                let server = tokio::spawn(async move { tls.serve(listener, router).await });
+                (Some(der), Some(path), server)
+            }
+            None => {
+                let app = router.into_make_service_with_connect_info::<SocketAddr>();
+                let server = tokio::spawn(async move {
+                    let _ = axum::serve(listener, app).await;
+                });
+                (None, None, server)
+            }
+        };
+        TestSite {
+            base,
+            sandbox,
+            root_der,
+            root_pem,
+            server,
+            dir,
+        }
+    }
+
+    /// The root an HTTPS site's certificate chains to (DER).
+    pub fn root_der(&self) -> Option<&[u8]> {
+        self.root_der.as_deref()
+    }
+
+    /// The same root as a PEM file, for `--trust-root`.
+    pub fn root_pem(&self) -> Option<&Path> {
+        self.root_pem.as_deref()
+    }
+
+    /// A scratch folder that lives as long as the site.
+    pub fn scratch(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Stops serving (the site is down); the database stays.
+    pub fn stop(&self) {
+        self.server.abort();
+    }
+
+    /// A browser's HTTP client for this site (trusting its root, not
+    /// following redirects, a Firefox User-Agent).
+    pub fn http(&self) -> reqwest::Client {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Mozilla/5.0 (test) Firefox/145.0");
+        if let Some(der) = &self.root_der {
+            builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).unwrap());
+        }
+        builder.build().unwrap()
+    }
+
+    /// Logs `user` in with the demo password; the browser and where the
+    /// site sent it (`/beranda`, `/login/wait`, `/login/code`).
+    pub async fn login(&self, user: &str) -> (Browser, String) {
+        let http = self.http();
+        let response = http
+            .post(format!("{}/login", self.base))
+            .form(&[("user_id", user), ("password", &format!("latihan-{user}"))])
+            .send()
+            .await
+            .unwrap();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        (
+            Browser {
+                http,
+                base: self.base.clone(),
+                cookie,
+            },
+            location,
+        )
+    }
+
+    /// A fresh Aktivasi payload's text for `user` (logged in on a browser
+    /// of its own).
+    pub async fn payload(&self, user: &str) -> String {
+        let (browser, location) = self.login(user).await;
+        assert_eq!(location, "/beranda", "{user} has TOTP on already");
+        browser.get_text("/totp/aktivasi/payload").await
+    }
+
+    /// "Reset TOTP" as a user without their phone: asks for the mail, opens
+    /// the mailbox with its own password, follows the link, confirms.
+    pub async fn reset(&self, user: &str) {
+        let http = self.http();
+        http.post(format!("{}/totp/reset", self.base))
+            .form(&[("user_id", user)])
+            .send()
+            .await
+            .unwrap();
+        let mailbox = http
+            .post(format!("{}/mailbox", self.base))
+            .form(&[("user_id", user), ("password", &format!("surat-{user}"))])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let start = mailbox
+            .find("/totp/reset/confirm?token=")
+            .expect("a reset mail");
+        let end = start + mailbox[start..].find('"').unwrap();
+        let token = mailbox[start..end].trim_start_matches("/totp/reset/confirm?token=");
+        let confirm = http
+            .get(format!("{}{}", self.base, &mailbox[start..end]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(confirm.status(), 200);
+        let done = http
+            .post(format!("{}/totp/reset/confirm", self.base))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 200);
+        assert!(done.text().await.unwrap().contains("telah direset"));
+    }
+}
+
+/// A logged-in browser: its cookie, and forms posted with the session's
+/// CSRF token as the pages carry it.
+pub struct Browser {
+    /// Its HTTP client.
+    pub http: reqwest::Client,
+    base: String,
+    /// `sid=...`.
+    pub cookie: String,
+}
+
+impl Browser {
+    /// GET `path` with the session cookie.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET `path`'s text.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// `/login/status` as JSON (`state`, `number`).
+    pub async fn status(&self) -> Value {
+        self.get("/login/status").await.json().await.unwrap()
+    }
+
+    /// The CSRF token a page at `path` carries.
+    pub async fn csrf(&self, path: &str) -> String {
+        let page = self.get_text(path).await;
+        let start = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+        let end = start + page[start..].find('"').unwrap();
+        page[start..end].to_owned()
+    }
+
+    /// POSTs a form to `path` with `fields` and the CSRF token from `from`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let csrf = self.csrf(from).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &csrf));
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Types a code on the code page.
+    pub async fn post_code(&self, code: &str) -> reqwest::Response {
+        self.post_form("/login/code", "/login/code", &[("code", code)])
+            .await
+    }
+
+    /// Presses Disable TOTP on Beranda.
+    pub async fn disable_totp(&self) -> reqwest::Response {
+        self.post_form("/totp/disable", "/beranda", &[]).await
+    }
+}
+
+/// A [`TestSite`] with a runtime of its own, for synchronous tests.
+pub struct BlockingSite {
+    /// The site (drop it before the runtime: field order).
+    pub site: TestSite,
+    /// Its runtime.
+    pub runtime: tokio::runtime::Runtime,
+}
+
+impl BlockingSite {
+    /// Starts the sandbox with `options` on a one-worker runtime.
+    pub fn start_with(options: Options) -> BlockingSite {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let site = runtime.block_on(TestSite::start_with(options));
+        BlockingSite { site, runtime }
+    }
+
+    /// Starts the sandbox with default options.
+    pub fn start() -> BlockingSite {
+        BlockingSite::start_with(Options::default())
+    }
+
+    /// Runs a future of the site's on its runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+}
+
+impl std::ops::Deref for BlockingSite {
+    type Target = TestSite;
+
+    fn deref(&self) -> &TestSite {
+        &self.site
+    }
+}
+
+/// What a hostile site puts in text for people.
+pub const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}DITOLAK";
+
+fn with_fault(router: Router, fault: Fault) -> Router {
+    if fault == Fault::None {
+        return router;
+    }
+    let fault = Arc::new(fault);
+    router.layer(middleware::from_fn(move |request: Request, next: Next| {
+        let fault = Arc::clone(&fault);
+        async move {
+            let enroll = request.uri().path().ends_with("/authenticator/v1/enroll");
+            match (*fault, enroll) {
+                (Fault::LoseEnrollRequest, true) => std::future::pending::<Response>().await,
+                (Fault::LoseEnrollReply, true) => {
+                    let _ = next.run(request).await;
+                    std::future::pending::<Response>().await
+                }
+                (Fault::HostileText | Fault::OtherUser, _)
+                    if request.uri().path().starts_with("/authenticator/v1/") =>
+                {
+                    rewrite(next.run(request).await, *fault).await
+                }
+                _ => next.run(request).await,
+            }
+        }
+    }))
+}
+
+/// The answer with its JSON rewritten as `fault` says.
+async fn rewrite(response: Response, fault: Fault) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    let Ok(mut json) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let hostile = |value: &mut Value| {
+        if let Some(text) = value.as_str() {
+            *value = Value::String(format!("{HOSTILE}{text}"));
+        }
+    };
+    match fault {
+        Fault::HostileText => {
+            for key in ["site_name", "message"] {
+                if let Some(value) = json.get_mut(key) {
+                    hostile(value);
+                }
+            }
+            if let Some(challenges) = json.get_mut("challenges").and_then(Value::as_array_mut) {
+                for challenge in challenges {
+                    for key in ["ip", "user_agent"] {
+                        hostile(&mut challenge[key]);
+                    }
+                }
+            }
+        }
+        Fault::OtherUser => {
+            if json.get("user_id").is_some() {
+                json["user_id"] = Value::from("pokja1");
+            }
+            if let Some(challenges) = json.get_mut("challenges").and_then(Value::as_array_mut) {
+                for challenge in challenges {
+                    challenge["user_id"] = Value::from("pokja1");
+                }
+            }
+        }
+        _ => {}
+    }
+    let bytes = serde_json::to_vec(&json).unwrap();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
