@@ -39,8 +39,10 @@ browser:
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	set -o pipefail; cd tests/browser && ../../scripts/with-secret-service.sh node --test 2>&1 | tee ../../target/browser.log
 
-## Benchmarks; writes their table into docs/benchmarks.md.
+## Benchmarks; writes their table into docs/benchmarks.md. Results of
+## earlier runs are ignored (target/criterion/.run-start).
 bench: deps
+	@mkdir -p target/criterion && touch target/criterion/.run-start
 	$(CARGO) bench --locked -p spse-otp --bench codes
 	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
 	$(CARGO) bench --locked -p spse-client --bench protocol

@@ -7,9 +7,10 @@ set -euo pipefail
 # Debian packages: a C compiler for ring, pkg-config, python3 for the
 # benchmark table and the fuzz seeds, and a real Secret Service for the
 # vault's keystore tests (gnome-keyring on a private D-Bus session bus).
-# faketime runs the CLI with a clock off the site's.
+# faketime runs the CLI with a clock off the site's; python3-cryptography is
+# the independent reader of the vault format (tests/vault_reader).
 # Chromium drives the sandbox's pages in the browser tests; Node runs them.
-packages=(build-essential pkg-config python3 ca-certificates gnome-keyring dbus procps chromium faketime)
+packages=(build-essential pkg-config python3 python3-cryptography ca-certificates gnome-keyring dbus procps chromium faketime)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

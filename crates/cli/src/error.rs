@@ -20,8 +20,12 @@ pub(crate) enum CliError {
     /// An enrollment the site and the vault may not agree on yet.
     #[error(transparent)]
     Accounts(spse_accounts::Error),
-    /// No waiting login has this id.
-    #[error("tx: no login {0} is waiting for any account; run `spse-auth pending`")]
+    /// No waiting login has this id: it was answered, it expired, or the
+    /// site never had it; the site's state, not the command line, decides.
+    #[error(
+        "tx: no login {0} is waiting for any account (answered, expired or unknown to the site); \
+         run `spse-auth pending`"
+    )]
     UnknownLogin(String),
     /// The account was stored without enrolling, so it has no device to talk with.
     #[error("id: {0} has no enrolled device on its site (codes only)")]
@@ -57,9 +61,8 @@ impl CliError {
             | CliError::Unconfirmed(_)
             | CliError::Stdin(_)
             | CliError::NoDataDir
-            | CliError::UnknownLogin(_)
             | CliError::NotEnrolled(_) => 2,
-            CliError::Site(_) => 4,
+            CliError::Site(_) | CliError::UnknownLogin(_) => 4,
             CliError::Accounts(spse_accounts::Error::Unsettled { .. }) => 4,
             CliError::Accounts(_) => 3,
             CliError::Vault(e) if e.is_bad_input() => 2,

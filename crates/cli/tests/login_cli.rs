@@ -80,9 +80,13 @@ fn the_whole_spse_flow_through_the_cli() {
         "Login PPK2 diterima\n"
     );
     assert_eq!(browser.status()["state"], "accepted");
+    // Already answered: a site-side condition, like an expired login (4).
     assert_eq!(
-        refused(dir, &["approve", &tx, "--number", &number.to_string()], 2),
-        format!("error: tx: no login {tx} is waiting for any account; run `spse-auth pending`\n")
+        refused(dir, &["approve", &tx, "--number", &number.to_string()], 4),
+        format!(
+            "error: tx: no login {tx} is waiting for any account (answered, expired or unknown \
+             to the site); run `spse-auth pending`\n"
+        )
     );
 
     // Deny.

@@ -205,10 +205,14 @@ fn damage_and_a_missing_keystore_are_clear_errors_that_change_nothing() {
     fs::write(&current, &tampered).unwrap();
     let out = run(dir, &["list", "--json"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(
-        text(&out.stderr).starts_with("warning: "),
-        "{}",
-        text(&out.stderr)
+    // In words, not a Debug name ("was Tampered").
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "warning: {} was altered or damaged (it failed its integrity check); opened the \
+             backup, which may lack the last change (the damaged file is kept)\n",
+            current.display()
+        )
     );
     assert_eq!(
         fs::read_to_string(&current).unwrap(),

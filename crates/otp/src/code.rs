@@ -1,12 +1,17 @@
-//! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238) through totp-rs.
+//! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238).
 //!
-//! totp-rs computes the HMAC; the dynamic truncation (RFC 4226 section 5.3)
-//! is done here because totp-rs panics on 10-digit codes, which the otpauth
-//! format allows and a 31-bit truncated value can fill.
+//! The HMAC is RustCrypto's (`hmac` with `sha1`/`sha2`, the crates totp-rs
+//! wraps), keyed once per account and cloned for each code: totp-rs re-keys
+//! the HMAC for every code, which costs more than the code itself
+//! (docs/benchmarks.md). The dynamic truncation (RFC 4226 section 5.3) is
+//! done here, for 6 to 10 digits (totp-rs panics on 10, which the otpauth
+//! format allows and a 31-bit truncated value can fill).
 
 use std::fmt;
 
-use totp_rs::{Builder, Totp};
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
 
 use crate::account::{Account, Algorithm, Kind};
 
@@ -61,10 +66,25 @@ impl fmt::Debug for Code {
     }
 }
 
-/// Makes codes for one account without re-reading it: the key is copied once
-/// into totp-rs (which wipes it on drop), so each code is one HMAC.
+/// An HMAC keyed with the account's secret, ready to be cloned for each
+/// code; its state is wiped on drop (RustCrypto's `zeroize` feature).
+#[derive(Clone)]
+enum Keyed {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+}
+
+/// A keyed HMAC of any hash; `None` cannot happen (HMAC takes keys of any
+/// length), but is a refusal rather than a panic.
+fn keyed<M: KeyInit>(key: &[u8]) -> Option<M> {
+    M::new_from_slice(key).ok()
+}
+
+/// Makes codes for one account without re-reading it: the key schedule is
+/// done once, so each code is one HMAC over the moving factor.
 pub struct Generator {
-    hmac: Totp,
+    hmac: Option<Keyed>,
     digits: u8,
     kind: Kind,
 }
@@ -72,19 +92,12 @@ pub struct Generator {
 impl Generator {
     /// Prepares the account's key and parameters.
     pub fn new(account: &Account) -> Generator {
-        let algorithm = match account.algorithm() {
-            Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-            Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-            Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+        let key = account.secret().expose();
+        let hmac = match account.algorithm() {
+            Algorithm::Sha1 => keyed::<Hmac<Sha1>>(key).map(Keyed::Sha1),
+            Algorithm::Sha256 => keyed::<Hmac<Sha256>>(key).map(Keyed::Sha256),
+            Algorithm::Sha512 => keyed::<Hmac<Sha512>>(key).map(Keyed::Sha512),
         };
-        // A step of 1 makes totp-rs sign the value it is given: the moving
-        // factor C is computed here, the same way for HOTP and TOTP.
-        let hmac = Builder::new()
-            .with_algorithm(algorithm)
-            .with_secret(account.secret().expose())
-            .with_step_duration(1)
-            .with_digits(account.digits())
-            .build_noncompliant();
         Generator {
             hmac,
             digits: account.digits(),
@@ -92,9 +105,21 @@ impl Generator {
         }
     }
 
-    /// The HOTP value for moving factor `counter` (RFC 4226 section 5.3).
+    /// The HOTP value for moving factor `counter` (RFC 4226 section 5.3):
+    /// the HMAC of `counter` as 8 big-endian bytes, truncated.
     pub fn at_counter(&self, counter: u64) -> Code {
-        Code::truncate(self.hmac.sign(counter).as_ref(), self.digits)
+        let message = counter.to_be_bytes();
+        fn sign<M: Mac + Clone>(mac: &M, message: &[u8], digits: u8) -> Code {
+            let mut mac = mac.clone();
+            mac.update(message);
+            Code::truncate(&mac.finalize().into_bytes(), digits)
+        }
+        match &self.hmac {
+            Some(Keyed::Sha1(mac)) => sign(mac, &message, self.digits),
+            Some(Keyed::Sha256(mac)) => sign(mac, &message, self.digits),
+            Some(Keyed::Sha512(mac)) => sign(mac, &message, self.digits),
+            None => Code::truncate(&[], self.digits),
+        }
     }
 
     /// The code to show at `unix_seconds`: for TOTP the time step

@@ -5,7 +5,7 @@
 //!   `enroll=`, or its JSON form), a plain `otpauth://` URI from any service,
 //!   and a Google Authenticator `otpauth-migration://` export.
 //! - [`Account`] holds one account; [`Generator`] makes its HOTP (RFC 4226)
-//!   or TOTP (RFC 6238) codes through totp-rs.
+//!   or TOTP (RFC 6238) codes (RustCrypto HMAC, keyed once per account).
 //! - [`Secret`] and [`EnrollToken`] are wiped on drop and never printed;
 //!   [`Error`] messages name the field at fault and never carry either.
 //!

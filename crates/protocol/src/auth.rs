@@ -23,7 +23,10 @@ impl DeviceAuth {
         )
     }
 
-    /// Reads a header value; the three parameters in this order, nothing else.
+    /// Reads a header value exactly as docs/protocol.md section 5 writes it:
+    /// the three parameters in this order, no spaces, `id` and `sig`
+    /// base64url, `ts` decimal without a sign or leading zeros. Anything
+    /// else is refused, so one request has one spelling.
     pub fn parse(value: &str) -> Result<DeviceAuth> {
         let rest = value
             .strip_prefix("SPSE-Device ")
@@ -32,20 +35,36 @@ impl DeviceAuth {
         let mut take = |name: &str| {
             parts
                 .next()
-                .and_then(|p| p.trim().strip_prefix(name))
+                .and_then(|p| p.strip_prefix(name))
                 .and_then(|p| p.strip_prefix('='))
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+                .filter(|v| !v.is_empty() && v.len() <= MAX_PART)
                 .ok_or(Error::BadAuthorization)
         };
         let device_id = take("id")?;
-        let ts = take("ts")?.parse().map_err(|_| Error::BadAuthorization)?;
+        let ts = take("ts")?;
         let sig = take("sig")?;
-        if parts.next().is_some() {
+        if parts.next().is_some() || !is_b64u(device_id) || !is_b64u(sig) || !is_decimal(ts) {
             return Err(Error::BadAuthorization);
         }
-        Ok(DeviceAuth { device_id, ts, sig })
+        Ok(DeviceAuth {
+            device_id: device_id.to_owned(),
+            ts: ts.parse().map_err(|_| Error::BadAuthorization)?,
+            sig: sig.to_owned(),
+        })
     }
+}
+
+/// The longest parameter value read (a signature is 86 characters).
+const MAX_PART: usize = 256;
+
+fn is_b64u(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Digits only, and no leading zero but in `0` itself.
+fn is_decimal(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit()) && (text == "0" || !text.starts_with('0'))
 }
 
 #[cfg(test)]
@@ -64,6 +83,10 @@ mod tests {
             "SPSE-Device id=d-1,ts=1763856000000,sig=c2ln"
         );
         assert_eq!(DeviceAuth::parse(&auth.header()).unwrap(), auth);
+        assert_eq!(
+            DeviceAuth::parse("SPSE-Device id=d,ts=0,sig=s").unwrap().ts,
+            0
+        );
         for bad in [
             "Bearer x",
             "SPSE-Device id=d,ts=1",
@@ -71,6 +94,18 @@ mod tests {
             "SPSE-Device id=d,ts=x,sig=s",
             "SPSE-Device id=d,ts=1,sig=s,extra=1",
             "SPSE-Device id=,ts=1,sig=s",
+            // What the spec forbids: spaces, a sign, leading zeros, padding
+            // or the other base64 alphabet.
+            "SPSE-Device id=d, ts=1,sig=s",
+            "SPSE-Device id=d,ts=1 ,sig=s",
+            "SPSE-Device  id=d,ts=1,sig=s",
+            "SPSE-Device id=d,ts=+1,sig=s",
+            "SPSE-Device id=d,ts=01,sig=s",
+            "SPSE-Device id=d,ts=-1,sig=s",
+            "SPSE-Device id=d+,ts=1,sig=s",
+            "SPSE-Device id=d,ts=1,sig=s/",
+            "SPSE-Device id=d,ts=1,sig=s==",
+            "SPSE-Device id=d,ts=99999999999999999999999,sig=s",
         ] {
             assert_eq!(
                 DeviceAuth::parse(bad),

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State as Extract};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State as Extract};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -39,6 +40,62 @@ pub(crate) fn routes() -> Router<Shared> {
             "/authenticator/v1/device",
             get(device_status).delete(remove_device),
         )
+        // Anything else under the protocol's prefix (an unknown endpoint,
+        // a method an endpoint does not take) is a malformed request too,
+        // answered in the protocol's JSON like every other refusal.
+        .route("/authenticator/v1", any(unknown))
+        .route("/authenticator/v1/", any(unknown))
+        .route("/authenticator/v1/{*rest}", any(unknown))
+        .method_not_allowed_fallback(unknown)
+}
+
+async fn unknown() -> ApiError {
+    ApiError::of(ErrorCode::InvalidRequest)
+}
+
+/// A query string the endpoint can read, or `invalid_request`.
+pub(crate) struct ApiQuery<T>(T);
+
+impl<T: for<'de> Deserialize<'de>, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))
+    }
+}
+
+/// A path parameter the endpoint can read, or `invalid_request`.
+pub(crate) struct ApiPath(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| ApiPath(value))
+            .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))
+    }
+}
+
+/// A request body (at most 64 KiB), or `invalid_request`.
+pub(crate) struct ApiBody(Bytes);
+
+/// No protocol body comes near this.
+const MAX_BODY: usize = 64 * 1024;
+
+impl<S: Send + Sync> FromRequest<S> for ApiBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, ApiError> {
+        axum::body::to_bytes(request.into_body(), MAX_BODY)
+            .await
+            .map(ApiBody)
+            .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))
+    }
 }
 
 /// A refusal: the error code, and words for people in Indonesian.
@@ -107,7 +164,10 @@ fn no_newline(values: &[&str]) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn enroll(Extract(state): Extract<Shared>, body: Bytes) -> ApiResult<EnrollResponse> {
+async fn enroll(
+    Extract(state): Extract<Shared>,
+    ApiBody(body): ApiBody,
+) -> ApiResult<EnrollResponse> {
     let request: EnrollRequest = parse(&body)?;
     no_newline(&[
         &request.enroll,
@@ -144,6 +204,9 @@ async fn enroll(Extract(state): Extract<Shared>, body: Bytes) -> ApiResult<Enrol
     .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))?;
     key.verify(&input, &request.sig)
         .map_err(|_| ApiError::of(ErrorCode::BadSignature))?;
+    if db::user(&db, &user_id)?.is_some_and(|u| u.blocked) {
+        return Err(ErrorCode::Blocked.into());
+    }
     totp::verify(&db, &user_id, &secret, &request.code, now, true)?;
 
     // All checks passed: consume the token and bind the device, atomically.
@@ -272,6 +335,9 @@ struct ChallengesQuery {
 fn active_user(state: &State, device: &Device) -> Result<(), ApiError> {
     let user =
         db::user(&state.db(), &device.user_id)?.ok_or(ApiError::of(ErrorCode::UnknownDevice))?;
+    if user.blocked {
+        return Err(ErrorCode::Blocked.into());
+    }
     if !user.totp_active {
         return Err(ErrorCode::TotpDisabled.into());
     }
@@ -283,7 +349,7 @@ async fn challenges(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    Query(query): Query<ChallengesQuery>,
+    ApiQuery(query): ApiQuery<ChallengesQuery>,
 ) -> ApiResult<ChallengesResponse> {
     let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
     if query.wait > MAX_WAIT_SECONDS {
@@ -331,11 +397,11 @@ async fn challenges(
 
 async fn decide(
     Extract(state): Extract<Shared>,
-    Path(tx_id): Path<String>,
+    ApiPath(tx_id): ApiPath,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> ApiResult<DecideResponse> {
     let device = authenticate(&state, &method, &uri, &headers, &body)?;
     let request: DecideRequest = parse(&body)?;
@@ -456,11 +522,14 @@ async fn device_status(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    Query(query): Query<DeviceQuery>,
+    ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> ApiResult<DeviceResponse> {
     let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
     let user =
         db::user(&state.db(), &device.user_id)?.ok_or(ApiError::of(ErrorCode::UnknownDevice))?;
+    if user.blocked {
+        return Err(ErrorCode::Blocked.into());
+    }
     Ok(Json(DeviceResponse {
         server_time: now_ms(),
         user_id: user.user_id,
@@ -477,7 +546,7 @@ async fn remove_device(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    Query(query): Query<DeviceQuery>,
+    ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> ApiResult<RemovedResponse> {
     let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
     state.db().execute(

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS users (
   failed_since INTEGER NOT NULL DEFAULT 0,
   paused_until INTEGER NOT NULL DEFAULT 0,
   mail_salt BLOB,
-  mail_password_hash BLOB
+  mail_password_hash BLOB,
+  blocked INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS enrollments (
   token TEXT PRIMARY KEY,
@@ -80,7 +81,8 @@ CREATE TABLE IF NOT EXISTS mailbox (
 
 /// Columns added since the first schema, for databases made before them
 /// (`make run` keeps its database between runs).
-const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
+    ("users", "blocked", "INTEGER NOT NULL DEFAULT 0"),
     ("users", "mail_salt", "BLOB"),
     ("users", "mail_password_hash", "BLOB"),
     ("enrollments", "session", "TEXT"),
@@ -149,12 +151,14 @@ pub(crate) struct User {
     pub(crate) paused_until: u64,
     pub(crate) mail_salt: Option<Vec<u8>>,
     pub(crate) mail_password_hash: Option<Vec<u8>>,
+    /// Blocked by an LPSE admin: no login, no enrollment, no approvals.
+    pub(crate) blocked: bool,
 }
 
 pub(crate) fn user(db: &Connection, user_id: &str) -> rusqlite::Result<Option<User>> {
     db.query_row(
         "SELECT user_id, role, salt, password_hash, totp_secret, totp_active, paused_until,
-         mail_salt, mail_password_hash FROM users WHERE user_id = ?1",
+         mail_salt, mail_password_hash, blocked FROM users WHERE user_id = ?1",
         params![user_id],
         |row| {
             Ok(User {
@@ -167,6 +171,7 @@ pub(crate) fn user(db: &Connection, user_id: &str) -> rusqlite::Result<Option<Us
                 paused_until: row.get(6)?,
                 mail_salt: row.get(7)?,
                 mail_password_hash: row.get(8)?,
+                blocked: row.get(9)?,
             })
         },
     )

@@ -28,6 +28,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{Connection, params};
+use spse_otp::{Field, ServerUrl};
 use tokio::sync::Notify;
 
 /// What the sandbox is started with.
@@ -57,6 +58,9 @@ pub enum Error {
     /// The system random generator failed.
     #[error("random: the system random generator failed")]
     Random,
+    /// The base URL is not one the app would accept from a QR code.
+    #[error(transparent)]
+    BaseUrl(#[from] spse_otp::Error),
 }
 
 /// The shared state of every request.
@@ -101,8 +105,11 @@ pub struct Sandbox {
 impl Sandbox {
     /// Opens the database and prepares the routes.
     pub fn new(config: Config) -> Result<Sandbox, Error> {
+        // The app's own reading of the URL, so both ends sign one origin.
+        let origin = ServerUrl::parse(Field::Spse, &config.base_url)?
+            .origin()
+            .to_owned();
         let db = db::open(&config.db)?;
-        let origin = origin_of(&config.base_url);
         Ok(Sandbox {
             state: Arc::new(State {
                 config,
@@ -158,6 +165,17 @@ impl Sandbox {
             });
         }
         Ok(made)
+    }
+
+    /// Blocks (or unblocks) a user, as an LPSE admin does: a blocked user
+    /// cannot log in, and the protocol answers `blocked` to their enrollment,
+    /// their device's polls, decisions and status.
+    pub fn block_user(&self, user_id: &str, blocked: bool) -> Result<(), Error> {
+        self.state.db().execute(
+            "UPDATE users SET blocked = ?2 WHERE user_id = ?1",
+            params![user_id, blocked],
+        )?;
+        Ok(())
     }
 
     /// How many long polls a new login has woken so far.
@@ -316,35 +334,78 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Scheme, host and port of a base URL, as a browser writes an origin.
-fn origin_of(base_url: &str) -> String {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    let end = base_url[after_scheme..]
-        .find('/')
-        .map_or(base_url.len(), |i| after_scheme + i);
-    base_url[..end].to_owned()
-}
-
-/// The base URL of a server listening on `addr` over plain HTTP.
+/// The base URL of a server listening on `addr` over plain HTTP, written
+/// as a browser would (no `:80`).
 pub fn http_base_url(addr: SocketAddr) -> String {
-    format!("http://{addr}")
+    base_url("http", 80, addr)
 }
 
-/// The base URL of a server listening on `addr` over HTTPS.
+/// The base URL of a server listening on `addr` over HTTPS (no `:443`).
 pub fn https_base_url(addr: SocketAddr) -> String {
-    format!("https://{addr}")
+    base_url("https", 443, addr)
+}
+
+fn base_url(scheme: &str, default_port: u16, addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    if addr.port() == default_port {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{}", addr.port())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn config(base_url: &str) -> Config {
+        Config {
+            db: PathBuf::from(":memory:"),
+            base_url: base_url.to_owned(),
+            site_name: "LPSE".into(),
+            qr_ttl: Duration::from_secs(60),
+            challenge_ttl: Duration::from_secs(60),
+            push_limit: 5,
+        }
+    }
+
+    /// One origin for both ends (review of the specs, item 2): the default
+    /// port of either scheme is left out, any other port kept, a path dropped.
     #[test]
-    fn origins_drop_the_path() {
-        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
-        assert_eq!(
-            origin_of("https://latihan-lpse.lkpp.go.id/spse45totp"),
-            "https://latihan-lpse.lkpp.go.id"
+    fn origins_are_the_apps_own_reading() {
+        for (base, origin) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:80", "http://127.0.0.1"),
+            ("http://127.0.0.1", "http://127.0.0.1"),
+            ("https://127.0.0.1:443", "https://127.0.0.1"),
+            ("https://127.0.0.1:8443", "https://127.0.0.1:8443"),
+            (
+                "https://latihan-lpse.lkpp.go.id/spse45totp",
+                "https://latihan-lpse.lkpp.go.id",
+            ),
+        ] {
+            let sandbox = Sandbox::new(config(base)).unwrap();
+            assert_eq!(sandbox.state.origin(), origin, "{base}");
+            let client_side = ServerUrl::parse(Field::Spse, base).unwrap();
+            assert_eq!(client_side.origin(), origin, "{base}");
+        }
+        assert!(
+            Sandbox::new(config("http://203.0.113.7")).is_err(),
+            "public http"
         );
+    }
+
+    #[test]
+    fn base_urls_leave_out_default_ports() {
+        let at = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        assert_eq!(http_base_url(at(80)), "http://127.0.0.1");
+        assert_eq!(http_base_url(at(8080)), "http://127.0.0.1:8080");
+        assert_eq!(https_base_url(at(443)), "https://127.0.0.1");
+        assert_eq!(https_base_url(at(80)), "https://127.0.0.1:80");
+        let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 8080));
+        assert_eq!(http_base_url(v6), "http://[::1]:8080");
     }
 }

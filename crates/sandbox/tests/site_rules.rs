@@ -428,3 +428,48 @@ async fn a_tls_handshake_that_never_comes_is_cut_off() {
     .unwrap();
     assert_eq!(closed.unwrap(), 0, "closed by the server");
 }
+
+/// `blocked` (docs/protocol.md section 7) is what a blocked user's device
+/// hears, and a blocked user cannot log in or enroll.
+#[tokio::test]
+async fn a_blocked_user_is_told_blocked() {
+    let site = TestSite::start().await;
+    let client = Client::new().unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (browser, _) = site.login("pokja1").await;
+    let Payload::Spse(qr) =
+        Payload::parse(&browser.get_text("/totp/aktivasi/payload").await).unwrap()
+    else {
+        panic!("no SPSE payload")
+    };
+    site.sandbox.block_user("PPK2", true).unwrap();
+    site.sandbox.block_user("pokja1", true).unwrap();
+    assert_eq!(
+        server_code(client.pending(&site.base, &device, 0).await),
+        ErrorCode::Blocked
+    );
+    assert_eq!(
+        server_code(client.device_status(&site.base, &device).await),
+        ErrorCode::Blocked
+    );
+    assert_eq!(
+        server_code(client.enroll(&qr, "phone").await),
+        ErrorCode::Blocked
+    );
+    let refused = site
+        .http()
+        .post(format!("{}/login", site.base))
+        .form(&[("user_id", "PPK2"), ("password", "latihan-PPK2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    site.sandbox.block_user("PPK2", false).unwrap();
+    assert!(
+        client
+            .pending(&site.base, &device, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -69,6 +69,19 @@ pub enum Error {
         /// The system's reason.
         source: io::Error,
     },
+    /// The change was written and is in place, but the folder could not be
+    /// synced: it may be lost if the power fails before the system writes it.
+    #[error(
+        "the change was saved, but {} could not be synced to disk ({source}); it may be lost if \
+         the power fails now",
+        path.display()
+    )]
+    NotDurable {
+        /// The data folder.
+        path: PathBuf,
+        /// The system's reason.
+        source: io::Error,
+    },
     /// Adding an account that is already there (same site and user ID, or
     /// the same codes-only account); replacing it needs confirmation.
     #[error("account: {what} is already in the vault as {id}; confirm to replace it")]
@@ -111,6 +124,7 @@ impl Error {
             Error::Corrupt { .. } => "vault_corrupt",
             Error::TooNew { .. } => "vault_too_new",
             Error::Io { .. } => "io",
+            Error::NotDurable { .. } => "not_durable",
             Error::AlreadyExists { .. } => "account_exists",
             Error::NotFound { .. } => "account_not_found",
             Error::NotPending { .. } => "account_not_pending",

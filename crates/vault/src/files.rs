@@ -229,7 +229,10 @@ pub(crate) fn replace(paths: &Paths, bytes: &[u8], current: Current) -> Result<(
         let _ = fs::remove_file(&paths.tmp);
         return Err(Error::io("replace", &paths.current, e));
     }
-    sync_dir(&paths.dir).map_err(|e| Error::io("sync", &paths.dir, e))
+    sync_dir(&paths.dir).map_err(|source| Error::NotDurable {
+        path: paths.dir.clone(),
+        source,
+    })
 }
 
 /// Writes `bytes` over the backup too (through its temporary name), after a
@@ -242,7 +245,10 @@ pub(crate) fn overwrite_backup(paths: &Paths, bytes: &[u8]) -> Result<()> {
         let _ = fs::remove_file(&paths.backup_tmp);
         return Err(Error::io("rewrite", &paths.backup, e));
     }
-    sync_dir(&paths.dir).map_err(|e| Error::io("sync", &paths.dir, e))
+    sync_dir(&paths.dir).map_err(|source| Error::NotDurable {
+        path: paths.dir.clone(),
+        source,
+    })
 }
 
 fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<()> {

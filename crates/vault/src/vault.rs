@@ -736,9 +736,21 @@ mod tests {
     fn a_failed_folder_sync_is_reported() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
-        let mut vault = Vault::open(&dir, keystore()).unwrap();
+        let keystore = keystore();
+        let mut vault = Vault::open(&dir, keystore.clone()).unwrap();
         let error = failing(&[Step::SyncDir], || vault.add(account("x"), None, false)).unwrap_err();
-        assert!(error.to_string().starts_with("could not sync"), "{error}");
+        assert!(matches!(error, Error::NotDurable { .. }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the change was saved, but {} could not be synced to disk (injected fault); it \
+                 may be lost if the power fails now",
+                dir.display()
+            )
+        );
+        let reopened = Vault::open(&dir, keystore).unwrap();
+        assert_eq!(reopened.accounts().len(), 1, "the new vault is in place");
+        assert_eq!(reopened.accounts()[0].account.name(), "x");
     }
 
     /// Moving a damaged file aside can fail too: then nothing changes.

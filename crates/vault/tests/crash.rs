@@ -7,76 +7,28 @@
 //! 2. A child whose file size limit (`ulimit -f`) makes the next save fail
 //!    as a full disk would gets a clear error, and the old vault stays whole.
 //!
-//! The keystore is `keyring_core::mock`, seeded in the child with the key the
-//! parent created: what is under test here is the file, not the keystore.
+//! The keystore is `keyring_core::mock`, seeded in the child (the
+//! `spse-vault-crash-child` binary) with the key the parent created: what is
+//! under test here is the file, not the keystore.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use keyring_core::mock;
 use spse_otp::{Account, Payload};
 use spse_vault::{Keystore, Vault};
 
 const KILLS: usize = 200;
+/// Kills that must land inside a save (while its new file is written, or
+/// between its rename and its report), so the run proves a crash mid-save
+/// is survived, not just crashes between saves.
+const MID_SAVE_FLOOR: usize = 10;
 
 fn account(name: &str) -> Account {
     let uri = format!("otpauth://totp/Crash:{name}?secret=JBSWY3DPEHPK3PXP&issuer=Crash");
     Payload::parse(&uri).unwrap().accounts()[0].clone()
-}
-
-fn main() {
-    match std::env::var("SPSE_CRASH_CHILD").as_deref() {
-        Ok("save-loop") => return child_save_loop(),
-        Ok("save-once") => return child_save_once(),
-        _ => {}
-    }
-    let started = Instant::now();
-    kill_during_saves();
-    full_disk_during_save();
-    println!(
-        "crash: {KILLS} kills and a full disk survived in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    println!("test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out");
-}
-
-/// The child's keystore: a mock holding the parent's key.
-fn child_keystore() -> Keystore {
-    let keystore = Keystore::new(mock::Store::new().unwrap());
-    let key_id = std::env::var("SPSE_CRASH_KEY_ID").unwrap();
-    let key: Vec<u8> = (0..64)
-        .step_by(2)
-        .map(|i| {
-            let hex = std::env::var("SPSE_CRASH_KEY").unwrap();
-            u8::from_str_radix(&hex[i..i + 2], 16).unwrap()
-        })
-        .collect();
-    keystore.entry(&key_id).unwrap().set_secret(&key).unwrap();
-    keystore
-}
-
-fn child_save_loop() {
-    let dir = std::env::var("SPSE_CRASH_DIR").unwrap();
-    let mut vault = Vault::open(Path::new(&dir), child_keystore()).unwrap();
-    let mut n = vault.accounts().len();
-    loop {
-        vault.add(account(&format!("n{n}")), None, false).unwrap();
-        n += 1;
-        // Reported only once the save returned: this account must survive.
-        println!("saved {n}");
-    }
-}
-
-fn child_save_once() {
-    let dir = std::env::var("SPSE_CRASH_DIR").unwrap();
-    let mut vault = Vault::open(Path::new(&dir), child_keystore()).unwrap();
-    match vault.add(account("too-big"), None, false) {
-        Err(error) => println!("error: {error}"),
-        Ok(_) => println!("saved"),
-    }
 }
 
 /// A parent-side vault and what the child needs to open it.
@@ -104,14 +56,14 @@ fn setup() -> Setup {
     }
 }
 
-/// This test binary as a child in `mode`, started by `program` (itself, or
-/// a shell that sets limits and execs it).
+/// The child in `mode`, started by `program` (`env`, or a shell that sets
+/// limits and execs it).
 fn child(setup: &Setup, mode: &str, program: &str, args: &[&str]) -> Command {
     let mut command = Command::new(program);
     command
         .args(args)
-        .arg(std::env::current_exe().unwrap())
-        .env("SPSE_CRASH_CHILD", mode)
+        .arg(env!("CARGO_BIN_EXE_spse-vault-crash-child"))
+        .env("SPSE_CRASH_MODE", mode)
         .env("SPSE_CRASH_DIR", setup.dir.path())
         .env("SPSE_CRASH_KEY_ID", &setup.key_id)
         .env("SPSE_CRASH_KEY", &setup.key_hex)
@@ -130,7 +82,8 @@ fn delays() -> impl Iterator<Item = Duration> {
     })
 }
 
-fn kill_during_saves() {
+#[test]
+fn kills_during_saves_lose_nothing() {
     let setup = setup();
     let mut count = 0usize;
     let mut mid_save_kills = 0usize;
@@ -152,6 +105,8 @@ fn kill_during_saves() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let acknowledged = reader.join().unwrap().unwrap_or(count);
+        // Killed while writing the new file, before its rename.
+        let before_rename = setup.dir.path().join("vault.json.tmp").exists();
 
         let vault = Vault::open(setup.dir.path(), setup.keystore.clone()).unwrap();
         assert!(
@@ -170,19 +125,20 @@ fn kill_during_saves() {
         for (i, stored) in vault.accounts().iter().enumerate() {
             assert_eq!(stored.account.name(), format!("n{i}"), "round {round}");
         }
-        if now > acknowledged {
+        if before_rename || now > acknowledged {
             mid_save_kills += 1;
         }
         count = now;
     }
-    println!(
-        "crash: {KILLS} SIGKILLs, {count} accounts saved, {mid_save_kills} kills landed after a \
-         save's rename and before its report"
+    assert!(count >= KILLS / 4, "the child saved only {count} accounts");
+    assert!(
+        mid_save_kills >= MID_SAVE_FLOOR,
+        "only {mid_save_kills} of {KILLS} kills landed mid-save"
     );
-    assert!(count > 0, "the child never saved anything");
 }
 
-fn full_disk_during_save() {
+#[test]
+fn a_full_disk_during_a_save_keeps_the_old_vault() {
     let setup = setup();
     {
         let mut vault = Vault::open(setup.dir.path(), setup.keystore.clone()).unwrap();
@@ -212,5 +168,4 @@ fn full_disk_during_save() {
     let vault = Vault::open(setup.dir.path(), setup.keystore).unwrap();
     assert_eq!(vault.accounts().len(), 4);
     assert!(vault.recovery().is_none());
-    println!("crash: full disk (EFBIG) during a save: {}", stdout.trim());
 }

@@ -118,6 +118,10 @@ pub(super) async fn login(
         Ok(user) => user,
         Err(response) => return response,
     };
+    if user.blocked {
+        let error = "<p class=\"error\">Akun Anda diblokir. Hubungi admin LPSE.</p>";
+        return (StatusCode::FORBIDDEN, login_form(&state, error)).into_response();
+    }
     let sid = state.random_token();
     let now = now_ms();
     let user_agent = headers
