@@ -56,6 +56,15 @@ fn twelve_megapixel_photos_give_their_exact_texts() {
     check(&corpus::huge_cases());
 }
 
+#[test]
+fn the_largest_picture_without_a_code_is_searched_and_not_found() {
+    for case in corpus::stress_cases() {
+        assert!(case.expected.is_empty());
+        let error = spse_qr::decode(&case.bytes).unwrap_err();
+        assert_eq!(error, Error::NotFound, "{}.{}", case.name, case.ext);
+    }
+}
+
 fn picture(name: &str) -> Vec<u8> {
     CORPUS
         .iter()

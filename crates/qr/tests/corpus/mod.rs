@@ -93,6 +93,19 @@ pub(crate) fn huge_cases() -> Vec<Case> {
     cases.0
 }
 
+/// The largest picture accepted (64 megapixels), busy all over and without a
+/// code: the slowest answer there is (every rung, every busy region), for
+/// the time bound.
+pub(crate) fn stress_cases() -> Vec<Case> {
+    let mut cases = Cases::default();
+    cases.add(
+        "stress-64mp-busy",
+        Scene::new(8000, 8000, Ground::Busy(0xbad), Vec::new()).jpeg(80),
+        Vec::new(),
+    );
+    cases.0
+}
+
 /// Every other case of the corpus, in a fixed order.
 pub(crate) fn cases() -> Vec<Case> {
     let mut cases = Cases::default();
