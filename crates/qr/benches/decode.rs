@@ -3,7 +3,7 @@
 //! reader of a file must pay first. The pictures are the corpus's (see
 //! `tests/corpus/mod.rs`): a clean screenshot crop, a full-HD browser
 //! screenshot as JPEG, a dark-mode one (found on the inverted rung), and the
-//! 12-megapixel photos (the tiny-code one: shrunk search, the whole ladder,
+//! photos (the 24-megapixel tiny-code one: shrunk search, the whole ladder,
 //! then a full-resolution region), and the worst case, the largest picture
 //! accepted without a code (every rung, every busy region).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -24,7 +24,7 @@ fn decode(c: &mut Criterion) {
         "browser-1920-jpeg",
         "browser-dark",
         "photo-12mp-big",
-        "photo-12mp-tiny",
+        "photo-24mp-tiny",
         "stress-64mp-busy",
     ] {
         let case = cases.iter().find(|c| c.name == name).unwrap();

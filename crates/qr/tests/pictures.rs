@@ -57,6 +57,20 @@ fn twelve_megapixel_photos_give_their_exact_texts() {
 }
 
 #[test]
+fn a_greyscale_jpeg_is_read_like_a_colour_one() {
+    let grey = image::load_from_memory(&picture("clean-spse"))
+        .unwrap()
+        .into_luma8();
+    let mut jpeg = Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&grey)
+        .unwrap();
+    let texts = spse_qr::decode(jpeg.get_ref()).unwrap();
+    assert_eq!(texts.len(), 1);
+    assert_eq!(texts[0].as_str(), corpus::SPSE);
+}
+
+#[test]
 fn the_largest_picture_without_a_code_is_searched_and_not_found() {
     for case in corpus::stress_cases() {
         assert!(case.expected.is_empty());

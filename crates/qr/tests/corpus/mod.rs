@@ -63,8 +63,10 @@ impl Cases {
     }
 }
 
-/// The 12-megapixel phone photos, apart because they take a few seconds to
-/// render: a big code, a small one, and one too small to survive shrinking.
+/// The phone photos, apart because they take a few seconds to render: two
+/// 12-megapixel ones, with a big code and a small one, and a 24-megapixel
+/// one whose code is too small to survive shrinking (found in a busy region
+/// searched again at full resolution).
 pub(crate) fn huge_cases() -> Vec<Case> {
     let mut cases = Cases::default();
     cases.add(
@@ -84,8 +86,8 @@ pub(crate) fn huge_cases() -> Vec<Case> {
         vec![JSON],
     );
     cases.add(
-        "photo-12mp-tiny",
-        Scene::photo(SPSE, 4000, 3000, 230.0, 0.0, 0.0)
+        "photo-24mp-tiny",
+        Scene::photo(SPSE, 6000, 4000, 200.0, 0.0, 0.0)
             .noise(6.0)
             .jpeg(90),
         vec![SPSE],
