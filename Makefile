@@ -50,7 +50,6 @@ bench: deps bench-qr
 ## pictures, one process per picture, then its in-process criterion bench.
 bench-qr: deps
 	scripts/qr_bench.sh
-	python3 scripts/bench_table.py docs/benchmarks.md
 
 ## A fuzzer for FUZZ_SECONDS (default 600): FUZZ_TARGET=payload (default,
 ## spse-otp's payload parser) or FUZZ_TARGET=qr (spse-qr's picture decoder).

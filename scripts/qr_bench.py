@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Runs spse-qr's qr_decode example and zbarimg on every picture of a corpus
 written by the qr_corpus example, one process per picture as a user runs
-them, and writes the comparison into docs/benchmarks.md between the
-<!-- qr:start --> and <!-- qr:end --> markers.
+them, and writes the comparison, with the in-process criterion results of
+spse-qr's `decode` bench (groups named "qr: ..."), into docs/benchmarks.md
+between the <!-- qr:start --> and <!-- qr:end --> markers.
 
 A picture counts as decoded when the distinct lines the tool prints are
 exactly its expected texts, in any order (zbarimg prints a code found twice
@@ -13,6 +14,7 @@ busy machine slows both alike.
 Usage: qr_bench.py CORPUS_DIR QR_DECODE_BINARY [DOC]
 """
 import datetime
+import json
 import pathlib
 import platform
 import statistics
@@ -40,6 +42,25 @@ def measure(command, expected):
 
 def ms(seconds):
     return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def criterion_tables():
+    """The "qr: ..." groups under target/criterion, as markdown tables."""
+    groups = {}
+    for bench in sorted(pathlib.Path("target/criterion").glob("**/new/benchmark.json")):
+        meta = json.loads(bench.read_text())
+        if not meta["group_id"].startswith("qr: "):
+            continue
+        mean = json.loads((bench.parent / "estimates.json").read_text())["mean"]
+        groups.setdefault(meta["group_id"], []).append((meta["function_id"], mean["point_estimate"]))
+    lines = []
+    for group, rows in groups.items():
+        base = next((m for n, m in rows if n.startswith("baseline")), None)
+        lines += ["", f"| {group[4:]} | mean | × baseline |", "|---|---|---|"]
+        for name, mean in rows:
+            ratio = f"{mean / base:.2f}" if base else "–"
+            lines.append(f"| {name} | {ms(mean / 1e9)} | {ratio} |")
+    return lines
 
 
 def cpu_model():
@@ -100,6 +121,12 @@ def main(corpus, decoder, doc_path):
     for name, size, _, ours, zbar in rows:
         mark = lambda r: ("ok" if r[0] else "**missed**") + f", {ms(r[1])}"
         lines.append(f"| {name} | {size:,} | {mark(ours)} | {mark(zbar)} |")
+    tables = criterion_tables()
+    if tables:
+        lines += ["", "In process (criterion, `crates/qr/benches/decode.rs`): `spse_qr::decode` "
+                  "beside decoding the same picture's pixels to grey with the `image` crate "
+                  "(`load_from_memory` + `into_luma8`, what a reader built on it pays first)."]
+        lines += tables
     lines += ["", END]
     block = "\n".join(lines)
 

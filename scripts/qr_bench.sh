@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# spse-qr beside zbarimg on the generated picture corpus, one process per
-# picture as a user runs them, then the in-process criterion bench; writes
-# both into docs/benchmarks.md. Installs zbar-tools and libjpeg-turbo-progs
+# spse-qr's in-process criterion bench, then spse-qr beside zbarimg on the
+# generated picture corpus, one process per picture as a user runs them;
+# writes both into docs/benchmarks.md (its qr block). Installs zbar-tools and libjpeg-turbo-progs
 # (apt, as root or with sudo) when zbarimg or jpegtran is missing. The corpus
 # (~80 MB) goes to target/qr-corpus.
 set -euo pipefail
@@ -22,5 +22,5 @@ target/release/examples/qr_corpus "$corpus"
 stress=$(cd "$corpus" && ls ./*-stress-64mp-busy.jpg)
 jpegtran -progressive -outfile "$corpus/99-stress-64mp-busy-progressive.jpg" "$corpus/$stress"
 printf '99-stress-64mp-busy-progressive.jpg\t\n' >> "$corpus/expected.tsv"
-python3 scripts/qr_bench.py "$corpus" target/release/examples/qr_decode docs/benchmarks.md
 cargo bench --locked -p spse-qr --bench decode
+python3 scripts/qr_bench.py "$corpus" target/release/examples/qr_decode docs/benchmarks.md

@@ -13,7 +13,9 @@
 //! or [`MAX_PIXELS`] are refused before their pixels are decoded, and the
 //! search stops within a fixed number of attempts and a time budget, so a
 //! picture is answered within 2 s on a 2-core machine. Decoded texts are
-//! wiped on drop (they hold TOTP secrets); [`Error`] texts never hold one.
+//! wiped on drop (they hold TOTP secrets; the decoder's own short-lived
+//! working copies are beyond this crate's reach); [`Error`] texts never
+//! hold one.
 //!
 //! The decoder is rxing (ZXing's QR reader) behind this crate's own
 //! preprocessing; `docs/benchmarks.md` has the measurement that chose it
