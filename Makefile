@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run deps lint unit browser bench fuzz
+.PHONY: test run deps lint unit browser bench bench-qr fuzz
 
 ## Installs what is missing, then runs every check CI runs.
 test: deps lint unit browser
@@ -41,13 +41,20 @@ browser:
 
 ## Benchmarks; writes their table into docs/benchmarks.md. Results of
 ## earlier runs are ignored (target/criterion/.run-start).
-bench: deps
+bench: deps bench-qr
 	@mkdir -p target/criterion && touch target/criterion/.run-start
 	$(CARGO) bench --locked -p spse-otp --bench codes
 	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
 	$(CARGO) bench --locked -p spse-client --bench protocol
 	python3 scripts/bench_table.py docs/benchmarks.md
 
-## The payload fuzzer for FUZZ_SECONDS (default 600); not part of `make test`.
+## spse-qr beside zbarimg (installed if missing) on a generated corpus of
+## pictures, one process per picture, then its in-process criterion bench.
+bench-qr: deps
+	scripts/qr_bench.sh
+
+## A fuzzer for FUZZ_SECONDS (default 600): FUZZ_TARGET=payload (default,
+## spse-otp's payload parser) or FUZZ_TARGET=qr (spse-qr's picture decoder).
+## Not part of `make test`.
 fuzz:
 	scripts/fuzz.sh

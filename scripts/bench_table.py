@@ -56,6 +56,8 @@ def results():
         if bench.stat().st_mtime < since:
             continue
         meta = json.loads(bench.read_text())
+        if meta["group_id"].startswith("qr: "):
+            continue  # scripts/qr_bench.py writes these into the qr block
         estimates = json.loads((bench.parent / "estimates.json").read_text())
         mean = estimates["mean"]
         groups.setdefault(meta["group_id"], []).append(

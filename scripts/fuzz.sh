@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Runs the payload fuzzer for FUZZ_SECONDS (default 600), seeded with every
-# payload of the canonical fixture list, and prints libFuzzer's final stats.
+# Runs one fuzzer for FUZZ_SECONDS (default 600) and prints libFuzzer's final
+# stats. FUZZ_TARGET picks it (default payload):
+#   payload  Payload::parse on text, seeded with every payload of the
+#            canonical fixture list;
+#   qr       spse-qr's decoder on arbitrary bytes, seeded with the small
+#            pictures of its test corpus (PNG, JPEG, WebP, BMP, GIF), memory
+#            capped at 2 GB.
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain
 # accept them (this machine has no other toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-600}
+target=${FUZZ_TARGET:-payload}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-corpus=fuzz/corpus/payload
+corpus=fuzz/corpus/$target
 mkdir -p "$corpus"
-python3 - "$corpus" <<'PY'
+case "$target" in
+payload)
+  python3 - "$corpus" <<'PY'
 import hashlib, json, pathlib, sys
 fixtures = json.load(open("crates/otp/tests/fixtures/payloads.json"))
 out = pathlib.Path(sys.argv[1])
@@ -17,6 +25,20 @@ for case in fixtures["valid"] + fixtures["invalid"]:
     data = case["payload"].encode()
     (out / ("seed-" + hashlib.sha1(data).hexdigest()[:16])).write_bytes(data)
 PY
+  flags=(-max_len=4096)
+  ;;
+qr)
+  seeds=target/qr-fuzz-seeds
+  cargo run --locked --release -q -p spse-qr --example qr_corpus -- "$seeds" --small
+  # Pictures small enough for libFuzzer to mutate usefully.
+  find "$seeds" -type f ! -name '*.tsv' -size -32k -exec cp {} "$corpus/" \;
+  flags=(-max_len=32768 -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=30)
+  ;;
+*)
+  echo "fuzz.sh: unknown FUZZ_TARGET '$target' (payload or qr)" >&2
+  exit 2
+  ;;
+esac
 cd fuzz
-RUSTC_BOOTSTRAP=1 cargo fuzz run payload "corpus/payload" -- \
-  -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 2>&1 | tee fuzz.log | tail -40
+RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
+  -max_total_time="$seconds" "${flags[@]}" -print_final_stats=1 2>&1 | tee "fuzz-$target.log" | tail -40
