@@ -20,10 +20,13 @@ let sandbox;
 let base;
 let browser;
 
+// `spse-auth args...`; a last argument `{ input }` goes to standard input.
 function cli(...args) {
+  const input = typeof args.at(-1) === 'object' ? args.pop().input : undefined;
   const run = spawnSync(bin('spse-auth'), args, {
     env: { ...process.env, SPSE_AUTH_DATA_DIR: join(scratch, 'vault') },
     encoding: 'utf8',
+    input,
   });
   assert.equal(run.status, 0, `spse-auth ${args.join(' ')}: ${run.stderr}`);
   return run.stdout;
@@ -69,12 +72,15 @@ test('an official enrolls, then approves and denies logins from the app', async 
   await page.getByText('TOTP belum aktif').waitFor();
   await page.getByRole('link', { name: /Aktivasi TOTP/ }).click();
   await page.getByRole('img', { name: 'Kode QR aktivasi TOTP' }).waitFor();
-  await page.screenshot({ path: join(shots, 'aktivasi.png'), fullPage: true });
+  // What a phone user shares: a screenshot of the whole page at 360 px.
+  const shot = join(shots, 'aktivasi-360.png');
+  await page.screenshot({ path: shot, fullPage: true });
   const payload = await (await page.request.get(`${base}/totp/aktivasi/payload`)).text();
   assert.match(payload, /^otpauth:\/\/totp\/.*&spse=.*&enroll=/);
+  assert.equal(cli('inspect', '--image', shot), cli('inspect', '-', { input: payload }));
 
-  // The app scans it (the CLI here): enrolled, and the site says TOTP Aktif.
-  assert.match(cli('add', payload, '--yes'), /^added a[0-9a-f]{16}\n$/);
+  // The app reads the QR from that screenshot: enrolled, and the site says TOTP Aktif.
+  assert.match(cli('add', '--image', shot, '--yes'), /^added a[0-9a-f]{16}\n$/);
   await page.goto(`${base}/beranda`);
   await page.getByText('TOTP Aktif').waitFor();
 
@@ -108,13 +114,16 @@ test('an official enrolls, then approves and denies logins from the app', async 
 });
 
 test('a provider types the 6-digit code instead', async () => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await login(page, 'penyedia1');
   await page.waitForURL('**/beranda');
   await page.getByRole('link', { name: /Aktivasi TOTP/ }).click();
-  const payload = await (await page.request.get(`${base}/totp/aktivasi/payload`)).text();
-  cli('add', payload, '--yes');
+  await page.getByRole('img', { name: 'Kode QR aktivasi TOTP' }).waitFor();
+  // A desktop screenshot: the 1280 px window as it is, the QR among the page.
+  const shot = join(shots, 'aktivasi-1280.png');
+  await page.screenshot({ path: shot });
+  assert.match(cli('add', '--image', shot, '--yes'), /^added a[0-9a-f]{16}\n$/);
   await page.getByRole('link', { name: 'Kembali ke Beranda' }).click();
   await page.getByRole('button', { name: 'Logout' }).click();
 
@@ -122,7 +131,7 @@ test('a provider types the 6-digit code instead', async () => {
   await page.waitForURL('**/login/code');
   // The code of the next step: the enrollment already used the current one.
   const now = Math.floor(Date.now() / 1000);
-  const code = cli('code', payload, '--at', String(now + 30)).trim();
+  const code = cli('code', '--image', shot, '--at', String(now + 30)).trim();
   await page.getByLabel(/Masukkan 6 digit kode/).fill(code);
   await page.getByRole('button', { name: 'Kirim' }).click();
   await page.waitForURL('**/beranda');

@@ -12,7 +12,7 @@ use spse_protocol::text::shown;
 use spse_vault::{StoredAccount, Vault};
 
 use crate::error::CliError;
-use crate::payloads::read_payload;
+use crate::payloads::{Input, read_payload};
 use crate::prompt::confirm;
 use crate::sites::{Sites, read_root};
 
@@ -26,12 +26,12 @@ const MAX_SITE_NAME: usize = 100;
 /// accounts.
 pub(crate) fn add(
     data_dir: Option<PathBuf>,
-    argument: &str,
+    input: &Input,
     yes: bool,
     trust_root: Option<&Path>,
 ) -> Result<String, CliError> {
     let root = trust_root.map(read_root).transpose()?;
-    let payload = read_payload(argument)?;
+    let payload = read_payload(input)?;
     let sites = Sites::open(data_dir)?;
     let accounts = match payload {
         Payload::Spse(enrollment) => return enroll(&sites, &enrollment, yes, root),

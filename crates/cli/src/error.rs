@@ -37,6 +37,13 @@ pub(crate) enum CliError {
     /// on and without `--yes`.
     #[error("{0}; add --yes to confirm")]
     Unconfirmed(String),
+    /// The picture holds no usable payload, or is not a picture at all; the
+    /// text (`image: ...`) says which, never a decoded code.
+    #[error(transparent)]
+    Qr(#[from] spse_qr::Error),
+    /// The picture's file (or standard input) could not be read.
+    #[error("image: could not read {} ({})", .0.display(), .1)]
+    Image(std::path::PathBuf, io::Error),
     /// `-` was given but standard input could not be read as text.
     #[error("payload: could not read standard input ({0})")]
     Stdin(io::Error),
@@ -60,6 +67,8 @@ impl CliError {
             | CliError::Usage(_)
             | CliError::Unconfirmed(_)
             | CliError::Stdin(_)
+            | CliError::Qr(_)
+            | CliError::Image(..)
             | CliError::NoDataDir
             | CliError::NotEnrolled(_) => 2,
             CliError::Site(_) | CliError::UnknownLogin(_) => 4,
@@ -84,11 +93,26 @@ impl From<spse_accounts::Error> for CliError {
 }
 
 impl From<clap::Error> for CliError {
-    /// Keeps clap's first line only (without its `error: ` prefix), so every
-    /// failure is one line on stderr.
+    /// Keeps clap's message only (without its `error: ` prefix, usage and
+    /// tips) on one line, so every failure is one line on stderr; a message
+    /// ending in `:` keeps the indented lines it introduces (the missing
+    /// arguments).
     fn from(error: clap::Error) -> CliError {
         let text = error.render().to_string();
-        let first = text.lines().next().unwrap_or("invalid arguments");
-        CliError::Usage(first.trim_start_matches("error: ").trim().to_owned())
+        let mut lines = text.lines();
+        let mut message = lines
+            .next()
+            .unwrap_or("invalid arguments")
+            .trim_start_matches("error: ")
+            .trim()
+            .to_owned();
+        if message.ends_with(':') {
+            let listed: Vec<&str> = lines
+                .take_while(|line| line.starts_with("  "))
+                .map(str::trim)
+                .collect();
+            message = format!("{} {}", message, listed.join(", "));
+        }
+        CliError::Usage(message)
     }
 }

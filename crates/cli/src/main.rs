@@ -36,22 +36,21 @@ struct Cli {
 enum Command {
     /// Print what a QR payload holds, as one JSON object, without its secrets.
     Inspect {
-        /// The payload text (an otpauth://, otpauth-migration:// URI or the
-        /// SPSE JSON form), or `-` to read it from standard input.
-        payload: String,
+        #[command(flatten)]
+        source: Source,
     },
     /// Print the current code of every account in a payload, one per line.
     Code {
-        /// The payload text, or `-` to read it from standard input.
-        payload: String,
+        #[command(flatten)]
+        source: Source,
         /// Make the codes for this Unix time (seconds) instead of now.
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
     },
     /// Add the accounts of a QR payload to the vault; prints `added <id>` each.
     Add {
-        /// The payload text, or `-` to read it from standard input.
-        payload: String,
+        #[command(flatten)]
+        source: Source,
         /// Confirm without asking: a training (http://) server, a trusted
         /// root, replacing an account already there.
         #[arg(long)]
@@ -116,6 +115,30 @@ enum Command {
     },
 }
 
+/// Where a payload comes from: its text, or a picture of its QR code.
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct Source {
+    /// The payload text (an otpauth://, otpauth-migration:// URI or the
+    /// SPSE JSON form), or `-` to read it from standard input.
+    payload: Option<String>,
+    /// Read the payload from the QR code in this picture (PNG, JPEG, WebP,
+    /// BMP, GIF: a screenshot of the Aktivasi TOTP page, a photo), or `-`
+    /// to read the picture from standard input.
+    #[arg(long, value_name = "FILE")]
+    image: Option<PathBuf>,
+}
+
+impl Source {
+    /// The one source clap let through (the group requires exactly one).
+    fn into_input(self) -> payloads::Input {
+        match (self.image, self.payload) {
+            (Some(path), _) => payloads::Input::Image(path),
+            (None, text) => payloads::Input::Text(text.unwrap_or_default()),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -127,20 +150,20 @@ fn main() -> ExitCode {
         Err(e) => return report(&CliError::from(e)),
     };
     let data_dir = cli.data_dir;
-    if let Command::Inspect { payload }
-    | Command::Code { payload, .. }
-    | Command::Add { payload, .. } = &cli.command
+    if let Command::Inspect { source } | Command::Code { source, .. } | Command::Add { source, .. } =
+        &cli.command
+        && let Some(text) = &source.payload
     {
-        payloads::warn_if_secret_on_command_line(payload);
+        payloads::warn_if_secret_on_command_line(text);
     }
     let result = match cli.command {
-        Command::Inspect { payload } => payloads::inspect(&payload),
-        Command::Code { payload, at } => payloads::code(&payload, at),
+        Command::Inspect { source } => payloads::inspect(&source.into_input()),
+        Command::Code { source, at } => payloads::code(&source.into_input(), at),
         Command::Add {
-            payload,
+            source,
             yes,
             trust_root,
-        } => accounts::add(data_dir, &payload, yes, trust_root.as_deref()),
+        } => accounts::add(data_dir, &source.into_input(), yes, trust_root.as_deref()),
         Command::List { json } => accounts::list(data_dir, json),
         Command::Codes { json } => accounts::codes(data_dir, json),
         Command::Remove { id, yes } => accounts::remove(data_dir, &id, yes),

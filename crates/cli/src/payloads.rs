@@ -2,7 +2,9 @@
 //! Each returns what to print, so `main` owns stdout and stderr.
 
 use std::fmt::Write;
+use std::fs::File;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use spse_otp::{Payload, Summary};
@@ -10,18 +12,47 @@ use zeroize::Zeroizing;
 
 use crate::error::CliError;
 
-/// The payload argument, or standard input when it is `-` (which keeps the
-/// secret out of the shell history and the process list).
-pub(crate) fn read_payload(argument: &str) -> Result<Payload, CliError> {
-    if argument != "-" {
-        return Ok(Payload::parse(argument)?);
+/// Where `inspect`, `code` and `add` take their payload from.
+pub(crate) enum Input {
+    /// The payload's text, or `-` for standard input (which keeps the secret
+    /// out of the shell history and the process list).
+    Text(String),
+    /// A picture holding the payload's QR code, or `-` for its bytes on
+    /// standard input.
+    Image(PathBuf),
+}
+
+/// The payload the input holds; from a picture, the one QR code in it that
+/// is an authenticator payload (`spse_qr::find_payload`), so a picture and
+/// its text give the same output.
+pub(crate) fn read_payload(input: &Input) -> Result<Payload, CliError> {
+    match input {
+        Input::Text(argument) if argument != "-" => Ok(Payload::parse(argument)?),
+        Input::Text(_) => {
+            let mut text = Zeroizing::new(String::new());
+            std::io::stdin()
+                .take(spse_otp::MAX_PAYLOAD_LEN as u64 + 1)
+                .read_to_string(&mut text)
+                .map_err(CliError::Stdin)?;
+            Ok(Payload::parse(&text)?)
+        }
+        Input::Image(path) => Ok(spse_qr::find_payload(&read_image(path)?)?),
     }
-    let mut text = Zeroizing::new(String::new());
-    std::io::stdin()
-        .take(spse_otp::MAX_PAYLOAD_LEN as u64 + 1)
-        .read_to_string(&mut text)
-        .map_err(CliError::Stdin)?;
-    Ok(Payload::parse(&text)?)
+}
+
+/// A picture's bytes from a file or (`-`) standard input, reading at most
+/// one byte past `spse_qr::MAX_BYTES` so a huge file is refused as too large
+/// without being read whole.
+fn read_image(path: &Path) -> Result<Vec<u8>, CliError> {
+    let limit = spse_qr::MAX_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|error| CliError::Image(path.to_path_buf(), error))?;
+    Ok(bytes)
 }
 
 /// Warns on stderr when an authenticator payload (its secret with it) was
@@ -39,8 +70,8 @@ pub(crate) fn warn_if_secret_on_command_line(argument: &str) {
 }
 
 /// `spse-auth inspect`: the [`Summary`] as one line of JSON.
-pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
-    let payload = read_payload(argument)?;
+pub(crate) fn inspect(input: &Input) -> Result<String, CliError> {
+    let payload = read_payload(input)?;
     let mut json =
         serde_json::to_string(&Summary::from(&payload)).map_err(|e| CliError::Output(e.into()))?;
     json.push('\n');
@@ -48,8 +79,8 @@ pub(crate) fn inspect(argument: &str) -> Result<String, CliError> {
 }
 
 /// `spse-auth code`: each account's code at `at` (default: now), one per line.
-pub(crate) fn code(argument: &str, at: Option<u64>) -> Result<String, CliError> {
-    let payload = read_payload(argument)?;
+pub(crate) fn code(input: &Input, at: Option<u64>) -> Result<String, CliError> {
+    let payload = read_payload(input)?;
     let now = at.unwrap_or_else(now);
     let mut out = String::new();
     for account in payload.accounts() {
