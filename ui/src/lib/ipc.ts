@@ -1,0 +1,313 @@
+// The one file of the UI that talks to the Rust side (`invoke` and `listen`).
+// Every command of src-tauri/src/commands.rs has one typed function here, and
+// every event one subscriber. Nothing secret ever arrives here: the UI gets
+// codes, names and prompts, never a TOTP secret, an enrollment token or a
+// device key (src-tauri's tests call every command and check).
+//
+// Errors: every command rejects with an `IpcError` `{ code, message }`.
+// `code` is one of ERROR_CODES (a test in src-tauri keeps this list equal to
+// the Rust `AppError::code` list); the UI words each code in both languages
+// (i18n keys `error.<code>`); `message` is the English detail for logs and
+// the "details" line, never a secret.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+
+/** Every error code the app sends, camelCase, stable. */
+export const ERROR_CODES = [
+  // The vault and the keystore (spse-vault).
+  'keystoreUnavailable',
+  'keyMissing',
+  'keyWrong',
+  'vaultTampered',
+  'vaultCorrupt',
+  'vaultTooNew',
+  'io',
+  'notDurable',
+  'accountExists',
+  'accountNotFound',
+  'badName',
+  // Enrollment across vault and site (spse-accounts).
+  'enrolledNotSaved',
+  'enrollmentUnsettled',
+  // Reaching a site (spse-client).
+  'siteUnreachable',
+  'siteTls',
+  'siteTimeout',
+  'siteBadResponse',
+  'siteBadRoot',
+  'wrongAccount',
+  // What a site answered (docs/protocol.md error codes).
+  'invalidRequest',
+  'badSignature',
+  'staleTimestamp',
+  'replayedRequest',
+  'unknownDevice',
+  'totpDisabled',
+  'blocked',
+  'unknownEnrollment',
+  'unknownChallenge',
+  'enrollmentUsed',
+  'challengeDecided',
+  'enrollmentExpired',
+  'challengeExpired',
+  'badCode',
+  'codeReused',
+  'numberRequired',
+  'numberMismatch',
+  'rateLimited',
+  'siteError',
+  // Pictures and payloads (spse-qr, spse-otp).
+  'imageUnreadable',
+  'imageTooLarge',
+  'qrNotFound',
+  'qrNotAuthenticator',
+  'qrAmbiguous',
+  'qrInvalidPayload',
+  'payloadInvalid',
+  // The app itself.
+  'previewGone',
+  'needsConfirmation',
+  'clipboardEmpty',
+  'clipboardUnavailable',
+  'notEnrolled',
+  'loginGone',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What every command rejects with. */
+export interface IpcError {
+  code: ErrorCode;
+  /** English detail for the details line and logs; never a secret. */
+  message: string;
+}
+
+export function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as IpcError).code === 'string' &&
+    (ERROR_CODES as readonly string[]).includes((value as IpcError).code)
+  );
+}
+
+export type Platform = 'linux' | 'windows' | 'macos' | 'android' | 'ios';
+
+/** An SPSE site the vault has enrolled accounts on. */
+export interface SiteView {
+  /** The site's URL, as the QR gave it (the key accounts refer to). */
+  server: string;
+  /** The name the site gave at enrollment ("LPSE Kabupaten Kudus"), if any. */
+  name: string | null;
+  /** An http:// or private-network site the user confirmed as training. */
+  training: boolean;
+  /**
+   * What the app last learned of the site: `unknown` before any answer,
+   * `reachable`, `offline` (not answering; retried with back-off), or
+   * `totpDisabled` (the site says TOTP is off or the device unknown: the
+   * account can be deleted without a lock-out).
+   */
+  state: SiteState;
+}
+
+export type SiteState = 'unknown' | 'reachable' | 'offline' | 'totpDisabled';
+
+/** One account, in the user's order. */
+export interface AccountView {
+  id: string;
+  /** The SPSE site's URL, or null for a codes-only account (GitHub, ...). */
+  server: string | null;
+  issuer: string;
+  /** The user ID (SPSE) or account name. */
+  name: string;
+  /** The user's own label, if renamed. */
+  label: string | null;
+  kind: 'totp' | 'hotp';
+  digits: number;
+  /** Seconds per code (TOTP), null for HOTP. */
+  period: number | null;
+  /** Enrolled with its site: logins can be approved with it. */
+  enrolled: boolean;
+  /** Enrollment started but not yet confirmed by the site. */
+  pending: boolean;
+}
+
+export interface AccountsView {
+  sites: SiteView[];
+  accounts: AccountView[];
+}
+
+/** One account's code now and next, for the list. */
+export interface CodeView {
+  id: string;
+  /** The digits, ungrouped ("123456"); the UI groups them. */
+  code: string;
+  /** The following period's code (TOTP), so the last 5 s can show it. */
+  next: string | null;
+  /** Local Unix ms when `code` stops being valid (TOTP), null for HOTP. */
+  validUntil: number | null;
+  /** Seconds per code (TOTP), null for HOTP. */
+  period: number | null;
+}
+
+export interface CodesView {
+  /** The app's local clock when the codes were made, Unix ms. */
+  now: number;
+  codes: CodeView[];
+}
+
+/** What a QR payload holds, before anything is stored or sent. */
+export interface Preview {
+  /** Names the payload kept on the Rust side until confirmAdd or cancelAdd (or 5 minutes). */
+  handle: string;
+  kind: 'spse' | 'otpauth' | 'migration';
+  /** The SPSE site's URL (kind `spse`), else null. */
+  server: string | null;
+  /** An http:// or private-network server: adding needs the user's confirmation. */
+  training: boolean;
+  /** The account of the same site and user ID already in the vault (after a Reset TOTP): adding replaces it, after confirmation. */
+  replaces: AccountView | null;
+  accounts: Array<{ issuer: string; name: string; kind: 'totp' | 'hotp'; digits: number; period: number | null }>;
+}
+
+export interface Added {
+  ids: string[];
+  /** The SPSE site's URL for an enrollment, else null. */
+  server: string | null;
+  /** The name the site gave, else null ("Akun pada <siteName ?? server> berhasil ditambahkan"). */
+  siteName: string | null;
+  /** The enrolled user ID, else null. */
+  user: string | null;
+}
+
+/** A generic account typed in by hand (the secret goes in, never comes back). */
+export interface ManualAccount {
+  issuer: string;
+  name: string;
+  /** Base32, spaces and case ignored. */
+  secret: string;
+  kind: 'totp' | 'hotp';
+  algorithm: 'SHA1' | 'SHA256' | 'SHA512';
+  digits: 6 | 7 | 8;
+  /** TOTP seconds per code. */
+  period: number;
+  /** HOTP counter. */
+  counter: number;
+}
+
+/** A login waiting for an answer: the **Authorize login?** sheet. */
+export interface LoginView {
+  tx: string;
+  accountId: string;
+  userId: string;
+  server: string;
+  siteName: string | null;
+  /** The browser's User-Agent, made safe and short ("Firefox 133 on Windows" or the raw text cut). */
+  browser: string;
+  ip: string;
+  /** Local Unix ms (site clock corrected). */
+  createdAt: number;
+  expiresAt: number;
+  /** The site asks for the 2-digit number its login page shows. */
+  numberMatch: boolean;
+}
+
+export type Decision = 'approve' | 'deny' | 'report';
+
+export interface Decided {
+  decision: Decision;
+  userId: string;
+  /** "Login PPK2 diterima" / "ditolak" / "dilaporkan": the UI words it from decision + userId. */
+}
+
+/** What the site says before deleting (no lock-out warning only for `safe` and `noSite`). */
+export type RemovalCheck = 'noSite' | 'safe' | 'stillActive' | 'unknown';
+
+export interface Settings {
+  language: 'system' | 'id' | 'en';
+  theme: 'system' | 'light' | 'dark';
+  /** FLAG_SECURE on Android; kept on desktop for when it applies. */
+  screenshotProtection: boolean;
+}
+
+export interface About {
+  version: string;
+  /** "Linux x86_64", ... */
+  platform: string;
+  /** The data folder holding the vault (no secret in it). */
+  dataDir: string;
+  /** Third-party licences, one entry per crate or package family. */
+  licences: Array<{ name: string; licence: string }>;
+}
+
+/** An enrollment a crash interrupted, settled at start (spse-accounts). */
+export interface Recovered {
+  accountId: string;
+  userId: string;
+  server: string;
+  outcome: 'finished' | 'rolledBack' | 'unresolved';
+}
+
+// ---- commands ----
+
+export const api = {
+  platform: () => invoke<Platform>('platform'),
+  accounts: () => invoke<AccountsView>('accounts'),
+  codes: () => invoke<CodesView>('codes'),
+  /** Copies the account's current code; cleared after 30 s if still there. */
+  copyCode: (id: string) => invoke<void>('copy_code', { id }),
+  /** HOTP: the next code (the counter moves on, saved). */
+  nextHotp: (id: string) => invoke<void>('next_hotp', { id }),
+
+  previewText: (text: string) => invoke<Preview>('preview_text', { text }),
+  /** A picture's bytes (a dropped or picked file read by the UI), sent as a raw IPC body, not JSON. */
+  previewImage: (bytes: Uint8Array) => invoke<Preview>('preview_image', bytes),
+  /** A picture file by path (desktop dialog, drag-and-drop paths). */
+  previewImageFile: (path: string) => invoke<Preview>('preview_image_file', { path }),
+  /** The clipboard's picture, else its text. */
+  previewClipboard: () => invoke<Preview>('preview_clipboard'),
+  confirmAdd: (handle: string, confirm: { training: boolean; replace: boolean }) =>
+    invoke<Added>('confirm_add', { handle, training: confirm.training, replace: confirm.replace }),
+  cancelAdd: (handle: string) => invoke<void>('cancel_add', { handle }),
+  addManual: (account: ManualAccount) => invoke<Added>('add_manual', { account }),
+
+  /** Asks the sites now (all, or one account's), as tapping an account does. */
+  checkLogins: (accountId?: string) => invoke<LoginView[]>('check_logins', { accountId: accountId ?? null }),
+  decide: (tx: string, decision: Decision, number?: string) =>
+    invoke<Decided>('decide', { tx, decision, number: number ?? null }),
+
+  rename: (id: string, label: string | null) => invoke<void>('rename', { id, label }),
+  removalCheck: (id: string) => invoke<RemovalCheck>('removal_check', { id }),
+  remove: (id: string) => invoke<void>('remove', { id }),
+
+  settings: () => invoke<Settings>('settings'),
+  setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
+  about: () => invoke<About>('about'),
+  /** The window became visible (polling runs) or hidden (it stops). */
+  setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
+};
+
+// ---- events ----
+
+/** Event names, as the Rust side emits them. */
+export const EVENTS = {
+  logins: 'logins',
+  accountsChanged: 'accounts-changed',
+  siteState: 'site-state',
+  recovered: 'recovered',
+} as const;
+
+export const events = {
+  /** The full list of waiting logins, whenever it changes (empty when none). */
+  logins: (handler: (logins: LoginView[]) => void): Promise<UnlistenFn> =>
+    listen<LoginView[]>(EVENTS.logins, (e) => handler(e.payload)),
+  /** The vault changed (this app or the CLI): refetch `accounts`. */
+  accountsChanged: (handler: () => void): Promise<UnlistenFn> => listen(EVENTS.accountsChanged, () => handler()),
+  /** A site's state changed. */
+  siteState: (handler: (site: { server: string; state: SiteState }) => void): Promise<UnlistenFn> =>
+    listen<{ server: string; state: SiteState }>(EVENTS.siteState, (e) => handler(e.payload)),
+  /** Enrollments settled at start. */
+  recovered: (handler: (settled: Recovered[]) => void): Promise<UnlistenFn> =>
+    listen<Recovered[]>(EVENTS.recovered, (e) => handler(e.payload)),
+};
