@@ -11,10 +11,11 @@ set -euo pipefail
 # the independent reader of the vault format (tests/vault_reader).
 # Chromium drives the sandbox's pages in the browser tests; Node runs them.
 # The app (Tauri 2 on Linux) needs WebKitGTK 4.1 and libsoup 3 to build; Xvfb
-# gives it a display in the tests, webkit2gtk-driver drives it over WebDriver.
+# gives it a display in the tests, webkit2gtk-driver drives it over WebDriver,
+# python3-xlib watches for its window and closes it as a window manager would.
 packages=(build-essential pkg-config python3 python3-cryptography ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver)
+  xvfb xauth webkit2gtk-driver python3-xlib)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

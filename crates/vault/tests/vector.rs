@@ -160,7 +160,14 @@ fn python_reader(path: &std::path::Path, key_hex: &str) -> String {
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/vault_reader/read_vault.py"
     );
-    let out = std::process::Command::new("python3")
+    // Debian's python3, which has the python3-cryptography that `make test`
+    // installs (a python3 earlier on PATH, e.g. pyenv's, may not).
+    let python = if std::path::Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let out = std::process::Command::new(python)
         .arg(reader)
         .arg(path)
         .arg(key_hex)

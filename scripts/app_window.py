@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+"""Starts a desktop program on the current X display (Xvfb in the tests) and
+times it as a user sees it: from exec to its window mapped on screen, and,
+with --painted, to the line `startup: painted` the program prints on stderr
+once its first content is on screen (SPSE Auth prints it after the first
+codes are painted, when SPSE_AUTH_TRACE_STARTUP=1). With --close it then
+closes the window as a window manager would (WM_DELETE_WINDOW, what the
+title bar's close button sends) and waits for the program to exit.
+
+Prints one JSON object: {"window_ms", "painted_ms", "exit_code"}; exits 1
+(with the reason on stderr) when the window does not appear within
+--timeout seconds or the program does not exit cleanly after closing.
+
+Usage: app_window.py --title TITLE [--painted] [--close] [--timeout S] -- CMD [ARGS...]
+Debian's python3 with python3-xlib (scripts/install-deps.sh installs it).
+"""
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+
+from Xlib import X, display, protocol
+
+
+def window_named(d, title):
+    """The first viewable window whose name contains `title`, or None."""
+    net_name = d.intern_atom("_NET_WM_NAME")
+    utf8 = d.intern_atom("UTF8_STRING")
+    stack = [d.screen().root]
+    while stack:
+        window = stack.pop()
+        try:
+            attrs = window.get_attributes()
+            if attrs.map_state == X.IsViewable:
+                name = window.get_full_property(net_name, utf8)
+                text = name.value.decode("utf-8", "replace") if name else (window.get_wm_name() or "")
+                if isinstance(text, bytes):
+                    text = text.decode("latin-1")
+                if title in text:
+                    return window
+            stack.extend(window.query_tree().children)
+        except Exception:  # the window went away while being looked at
+            continue
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--painted", action="store_true")
+    parser.add_argument("--close", action="store_true")
+    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+
+    d = display.Display()
+    painted = threading.Event()
+    painted_at = [None]
+    started = time.monotonic()
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
+    stderr_lines = []
+
+    def read_stderr():
+        for line in child.stderr:
+            if line.startswith("startup: painted") and painted_at[0] is None:
+                painted_at[0] = time.monotonic()
+                painted.set()
+            else:
+                stderr_lines.append(line)
+
+    threading.Thread(target=read_stderr, daemon=True).start()
+
+    def fail(reason):
+        child.kill()
+        child.wait()
+        sys.stderr.write(f"app_window: {reason}\n" + "".join(stderr_lines[-20:]))
+        sys.exit(1)
+
+    deadline = started + args.timeout
+    window = None
+    while window is None:
+        if child.poll() is not None:
+            fail(f"{command[0]} exited with {child.returncode} before its window appeared")
+        if time.monotonic() > deadline:
+            fail(f"no window named {args.title!r} within {args.timeout} s")
+        window = window_named(d, args.title)
+        if window is None:
+            time.sleep(0.002)
+    window_ms = (time.monotonic() - started) * 1000
+
+    painted_ms = None
+    if args.painted:
+        if not painted.wait(max(0.0, deadline - time.monotonic())):
+            fail(f"no 'startup: painted' line within {args.timeout} s")
+        painted_ms = (painted_at[0] - started) * 1000
+
+    exit_code = None
+    if args.close:
+        protocols = d.intern_atom("WM_PROTOCOLS")
+        delete = d.intern_atom("WM_DELETE_WINDOW")
+        event = protocol.event.ClientMessage(
+            window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
+        )
+        window.send_event(event, event_mask=X.NoEventMask)
+        d.flush()
+        try:
+            exit_code = child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            fail("still running 10 s after its window was closed")
+        if exit_code != 0:
+            fail(f"exited with {exit_code} after its window was closed")
+    else:
+        child.terminate()
+        child.wait()
+
+    print(json.dumps({"window_ms": round(window_ms, 1),
+                      "painted_ms": None if painted_ms is None else round(painted_ms, 1),
+                      "exit_code": exit_code}))
+
+
+if __name__ == "__main__":
+    main()
