@@ -143,60 +143,66 @@ const failures = [];
 let shots = 0;
 const started = Date.now();
 
-try {
-  for (const size of sizes) {
-    for (const theme of ['light', 'dark']) {
-      for (const lang of ['id', 'en']) {
-        const context = await browser.newContext({
-          viewport: { width: size.w, height: size.h },
-          deviceScaleFactor: 1,
-          colorScheme: theme,
-          reducedMotion: 'reduce',
-          locale: lang === 'id' ? 'id-ID' : 'en-US',
-        });
-        for (const s of screens) {
-          const name = `${s.name}-${lang}-${theme}-${size.w}`;
-          if (only && !only.test(name)) continue;
-          const page = await context.newPage();
-          const errors = [];
-          page.on('pageerror', (e) => errors.push(String(e)));
-          page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-          try {
-            await page.goto(`${base}?${s.query}&lang=${lang}&theme=${theme}`);
-            await page.waitForSelector('.bar');
-            if (s.query.includes('login') || s.query.includes('expire')) await page.waitForSelector('dialog[open]');
-            else await page.waitForFunction(() => !document.querySelector('.loading'));
-            if (s.steps) await s.steps(page);
-            await page.waitForSelector(s.ready, { timeout: 5000 });
-            await page.waitForTimeout(150);
-            // Focus moves may have scrolled; a full-page shot starts at the top.
-            await page.evaluate(() => window.scrollTo(0, 0));
-            const dialog = await page.$('dialog[open]');
-            await page.screenshot({ path: join(out, `${name}.png`), fullPage: !dialog });
-            shots += 1;
+/** One browser context per size, theme and language; a few run at once (2 cores: mostly waiting on the page). */
+async function runCombo({ size, theme, lang }) {
+  const context = await browser.newContext({
+    viewport: { width: size.w, height: size.h },
+    deviceScaleFactor: 1,
+    colorScheme: theme,
+    reducedMotion: 'reduce',
+    locale: lang === 'id' ? 'id-ID' : 'en-US',
+  });
+  for (const s of screens) {
+    const name = `${s.name}-${lang}-${theme}-${size.w}`;
+    if (only && !only.test(name)) continue;
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      await page.goto(`${base}?${s.query}&lang=${lang}&theme=${theme}`);
+      await page.waitForSelector('.bar');
+      if (s.query.includes('login') || s.query.includes('expire')) await page.waitForSelector('dialog[open]');
+      else await page.waitForFunction(() => !document.querySelector('.loading'));
+      if (s.steps) await s.steps(page);
+      await page.waitForSelector(s.ready, { timeout: 5000 });
+      await page.waitForTimeout(150);
+      // Focus moves may have scrolled; a full-page shot starts at the top.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const dialog = await page.$('dialog[open]');
+      await page.screenshot({ path: join(out, `${name}.png`), fullPage: !dialog });
+      shots += 1;
 
-            const axe = await new AxeBuilder({ page }).analyze();
-            for (const v of axe.violations) {
-              if (v.impact === 'serious' || v.impact === 'critical') {
-                failures.push(`${name}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-              }
-            }
-            if (size.w === 360) {
-              const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-              if (overflow > 0) failures.push(`${name}: horizontal overflow of ${overflow}px at 360 px`);
-            }
-            for (const e of errors) failures.push(`${name}: page error: ${e}`);
-          } catch (err) {
-            failures.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
-            await page.screenshot({ path: join(out, `${name}.FAILED.png`) }).catch(() => undefined);
-          } finally {
-            await page.close();
-          }
+      const axe = await new AxeBuilder({ page }).analyze();
+      for (const v of axe.violations) {
+        if (v.impact === 'serious' || v.impact === 'critical') {
+          failures.push(`${name}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
         }
-        await context.close();
       }
+      if (size.w === 360) {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) failures.push(`${name}: horizontal overflow of ${overflow}px at 360 px`);
+      }
+      for (const e of errors) failures.push(`${name}: page error: ${e}`);
+    } catch (err) {
+      failures.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      await page.screenshot({ path: join(out, `${name}.FAILED.png`) }).catch(() => undefined);
+    } finally {
+      await page.close();
     }
   }
+  await context.close();
+}
+
+const combos = sizes.flatMap((size) => ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ size, theme, lang }))));
+const WORKERS = Number(process.env.SCREENS_WORKERS ?? 3);
+
+try {
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      for (let c = combos.shift(); c; c = combos.shift()) await runCombo(c);
+    }),
+  );
 } finally {
   await browser.close();
   server.close();
