@@ -34,6 +34,8 @@ export const app = $state({
   accounts: [] as AccountView[],
   codes: {} as Record<string, CodeView>,
   logins: [] as LoginView[],
+  /** Logins answered or closed in the sheet, so a later `logins` event does not raise them again. */
+  dismissed: [] as string[],
   settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
   view: { name: 'accounts' } as View,
   snack: null as Snack | null,
@@ -125,6 +127,9 @@ function startClock(): void {
 
 /** Adds logins a check found to the waiting list (the `logins` event sends the full list). */
 export function mergeLogins(found: LoginView[]): void {
+  // Asked for on purpose (the user tapped the account): show them again even if closed before.
+  const again = new Set(found.map((l) => l.tx));
+  app.dismissed = app.dismissed.filter((tx) => !again.has(tx));
   const known = new Set(app.logins.map((l) => l.tx));
   const added = found.filter((l) => !known.has(l.tx));
   if (added.length > 0) app.logins = [...app.logins, ...added];
