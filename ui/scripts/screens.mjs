@@ -17,7 +17,7 @@ const only = process.env.SCREENS_ONLY ? new RegExp(process.env.SCREENS_ONLY) : n
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
-/** A tiny static server for the built files, with the app's CSP as a header too. */
+/** A tiny static server for the built files, under a strict CSP header so a violation shows up as a page error. */
 function serve() {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -27,7 +27,8 @@ function serve() {
       const body = await readFile(file);
       res.writeHead(200, {
         'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'",
+        // The strictest policy the app runs under: no inline script or style, nothing from elsewhere.
+        'content-security-policy': "default-src 'self'",
       });
       res.end(body);
     } catch {
@@ -41,6 +42,7 @@ function serve() {
 const screens = [
   { name: 'accounts', query: 'mock=main', ready: '.row' },
   { name: 'accounts-next-code', query: 'mock=main&late=1', ready: '.next.show' },
+  { name: 'accounts-copied', query: 'mock=main', steps: (p) => p.locator('.row .code').first().click(), ready: '.snack' },
   { name: 'accounts-empty', query: 'mock=empty', ready: '.empty' },
   {
     name: 'accounts-search',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   base32Problem,
+  breakParts,
   formatTimeLeft,
   groupAccounts,
   groupCode,
@@ -123,5 +124,13 @@ describe('search and validation', () => {
     expect(base32Problem('JBSW Y3DP')).toBe('short');
     expect(base32Problem('JBSWY3DPEHPK3PX1')).toBe('chars');
     expect(base32Problem('jbsw y3dp ehpk 3pxp')).toBe(null);
+  });
+});
+
+describe('breakParts', () => {
+  it('offers breaks after dots, @, _ and / only', () => {
+    expect(breakParts('budi.santoso@kudus.go.id')).toEqual(['budi.', 'santoso@', 'kudus.', 'go.', 'id']);
+    expect(breakParts('PPK2')).toEqual(['PPK2']);
+    expect(breakParts('').join('')).toBe('');
   });
 });

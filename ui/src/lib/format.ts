@@ -113,3 +113,22 @@ export function base32Problem(secret: string): 'empty' | 'chars' | 'short' | nul
   if (s.length < 16) return 'short';
   return null;
 }
+
+/**
+ * Splits an ID, e-mail or host after each "." and "@" so the view can offer
+ * line breaks there (<wbr>): "budi.santoso@kudus.go.id" wraps as
+ * "budi.santoso@" / "kudus.go.id", never inside a word.
+ */
+export function breakParts(text: string): string[] {
+  // A loop, not a lookbehind split: lookbehind needs Safari 16.4, older iOS web views would not parse the bundle.
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if ('.@_/'.includes(text[i]) && i + 1 < text.length) {
+      parts.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
