@@ -199,7 +199,35 @@ async function runCombo({ size, theme, lang }) {
 const combos = sizes.flatMap((size) => ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ size, theme, lang }))));
 const WORKERS = Number(process.env.SCREENS_WORKERS ?? 3);
 
+/** Back navigation: Escape and the history (Android's back button) return Settings → About → Settings → list. */
+async function checkBack() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${base}?mock=main&lang=en&theme=light`);
+    await page.waitForSelector('.row');
+    await page.click('.bar .icon-btn');
+    await page.click('.option');
+    await page.waitForSelector('.lic li');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.switch');
+    await page.goBack();
+    await page.waitForSelector('.row');
+    await page.click('.fab');
+    await page.waitForSelector('#qr-text');
+    await page.click('.bar .icon-btn');
+    await page.waitForSelector('.row');
+    const focused = await page.evaluate(() => document.activeElement?.tagName);
+    if (focused !== 'H1') failures.push(`back navigation: focus on ${focused}, not the list's heading`);
+  } catch (err) {
+    failures.push(`back navigation: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+  } finally {
+    await context.close();
+  }
+}
+
 try {
+  await checkBack();
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
       for (let c = combos.shift(); c; c = combos.shift()) await runCombo(c);

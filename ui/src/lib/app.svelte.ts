@@ -57,15 +57,47 @@ export function snack(text: string, ms = 4000): void {
   snackTimer = setTimeout(() => (app.snack = null), ms);
 }
 
-export function navigate(view: View): void {
+/**
+ * How many views deep we are in the web view's history (0 on the list,
+ * 1 on a view, 2 on About). Each view pushes a history entry so Android's
+ * back button (which goes back in the web view) returns to the list instead
+ * of closing the app.
+ */
+let depth = 0;
+
+function show(view: View): void {
   app.view = view;
-  // Each view starts at its top, and focus moves to its heading for screen readers (done by the view).
+  // Each view starts at its top (App focuses its heading for screen readers).
   window.scrollTo(0, 0);
 }
 
+export function navigate(view: View): void {
+  if (view.name === 'accounts') {
+    if (depth > 0) {
+      const n = depth;
+      depth = 0;
+      history.go(-n);
+    }
+  } else {
+    depth += 1;
+    history.pushState({ depth }, '');
+  }
+  show(view);
+}
+
 export function back(): void {
-  if (app.view.name === 'about') navigate({ name: 'settings' });
-  else navigate({ name: 'accounts' });
+  if (depth > 0) history.back();
+  else show({ name: 'accounts' });
+}
+
+function onpopstate(e: PopStateEvent): void {
+  const to = typeof e.state?.depth === 'number' ? (e.state.depth as number) : 0;
+  depth = to;
+  if (to === 0) {
+    if (app.view.name !== 'accounts') show({ name: 'accounts' });
+  } else if (app.view.name === 'about') {
+    show({ name: 'settings' });
+  }
 }
 
 export function applySettings(s: Settings): void {
@@ -144,6 +176,7 @@ const recoveredKey: Record<string, MessageKey> = {
 /** Starts everything: settings first (language, theme), then data and events. */
 export async function start(): Promise<void> {
   startClock();
+  window.addEventListener('popstate', onpopstate);
   const [platform, settings] = await Promise.allSettled([api.platform(), api.settings()]);
   if (platform.status === 'fulfilled') app.platform = platform.value;
   applySettings(settings.status === 'fulfilled' ? settings.value : app.settings);
