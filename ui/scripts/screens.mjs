@@ -44,6 +44,7 @@ const screens = [
   { name: 'accounts-next-code', query: 'mock=main&late=1', ready: '.next.show' },
   { name: 'accounts-copied', query: 'mock=main', steps: (p) => p.locator('.row .code').first().click(), ready: '.snack' },
   { name: 'accounts-empty', query: 'mock=empty', ready: '.empty' },
+  { name: 'accounts-many', query: 'mock=many', ready: '.search' },
   {
     name: 'accounts-search',
     query: 'mock=many',
@@ -51,7 +52,7 @@ const screens = [
     steps: async (p) => p.fill('.search input', 'kudus'),
   },
   { name: 'add', query: 'mock=main', steps: async (p) => p.click('.fab'), ready: '#qr-text' },
-  { name: 'add-mobile', query: 'mock=main&platform=android', steps: async (p) => p.click('.fab'), ready: '.btn.big' },
+  { name: 'add-mobile', query: 'mock=main&platform=android', steps: async (p) => p.click('.fab'), ready: '.scan' },
   { name: 'add-preview-training', query: 'mock=main', steps: (p) => readText(p, 'spse training'), ready: '.preview' },
   { name: 'add-preview-replace', query: 'mock=main', steps: (p) => readText(p, 'spse replace'), ready: '.preview' },
   {
