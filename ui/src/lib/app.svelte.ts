@@ -1,0 +1,204 @@
+// App state shared by the screens, and the only code that keeps it in step
+// with the Rust side (through ipc.ts): accounts, codes, waiting logins,
+// settings, navigation and the snackbar.
+import {
+  api,
+  events,
+  type AccountView,
+  type CodeView,
+  type LoginView,
+  type Platform,
+  type Settings,
+  type SiteView,
+} from './ipc';
+import { setLanguage, t, type MessageKey } from './i18n/index.svelte';
+
+export type View =
+  | { name: 'accounts' }
+  | { name: 'add' }
+  | { name: 'details'; id: string }
+  | { name: 'settings' }
+  | { name: 'about' };
+
+interface Snack {
+  text: string;
+  /** Bumped on every message so the same text twice still restarts the timer. */
+  serial: number;
+}
+
+export const app = $state({
+  platform: 'linux' as Platform,
+  loaded: false,
+  loadError: null as unknown,
+  sites: [] as SiteView[],
+  accounts: [] as AccountView[],
+  codes: {} as Record<string, CodeView>,
+  logins: [] as LoginView[],
+  /** Logins answered or closed in the sheet, so a later `logins` event does not raise them again. */
+  dismissed: [] as string[],
+  settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
+  view: { name: 'accounts' } as View,
+  snack: null as Snack | null,
+});
+
+/** The local clock, ticking each second (aligned to the second) for countdowns. */
+export const clock = $state({ now: Date.now() });
+
+export const isMobile = (): boolean => app.platform === 'android' || app.platform === 'ios';
+
+let snackSerial = 0;
+let snackTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a short message at the bottom (read by screen readers through its live region). */
+export function snack(text: string, ms = 4000): void {
+  snackSerial += 1;
+  app.snack = { text, serial: snackSerial };
+  clearTimeout(snackTimer);
+  snackTimer = setTimeout(() => (app.snack = null), ms);
+}
+
+/**
+ * How many views deep we are in the web view's history (0 on the list,
+ * 1 on a view, 2 on About). Each view pushes a history entry so Android's
+ * back button (which goes back in the web view) returns to the list instead
+ * of closing the app.
+ */
+let depth = 0;
+
+function show(view: View): void {
+  app.view = view;
+  // Each view starts at its top (App focuses its heading for screen readers).
+  window.scrollTo(0, 0);
+}
+
+export function navigate(view: View): void {
+  if (view.name === 'accounts') {
+    if (depth > 0) {
+      const n = depth;
+      depth = 0;
+      history.go(-n);
+    }
+  } else {
+    depth += 1;
+    history.pushState({ depth }, '');
+  }
+  show(view);
+}
+
+export function back(): void {
+  if (depth > 0) history.back();
+  else show({ name: 'accounts' });
+}
+
+function onpopstate(e: PopStateEvent): void {
+  const to = typeof e.state?.depth === 'number' ? (e.state.depth as number) : 0;
+  depth = to;
+  if (to === 0) {
+    if (app.view.name !== 'accounts') show({ name: 'accounts' });
+  } else if (app.view.name === 'about') {
+    show({ name: 'settings' });
+  }
+}
+
+export function applySettings(s: Settings): void {
+  app.settings = s;
+  setLanguage(s.language);
+  const root = document.documentElement;
+  if (s.theme === 'system') delete root.dataset.theme;
+  else root.dataset.theme = s.theme;
+}
+
+export async function loadAccounts(): Promise<void> {
+  try {
+    const view = await api.accounts();
+    app.sites = view.sites;
+    app.accounts = view.accounts;
+    app.loadError = null;
+  } catch (err) {
+    app.loadError = err;
+  } finally {
+    app.loaded = true;
+  }
+  await refreshCodes();
+}
+
+let codesTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Fetches the codes and schedules the next fetch for just after the earliest
+ * `validUntil`, so a code is never shown past its period and no fetch is made
+ * in between (the countdown itself runs on the local clock).
+ */
+export async function refreshCodes(): Promise<void> {
+  clearTimeout(codesTimer);
+  if (app.accounts.length === 0) {
+    app.codes = {};
+    return;
+  }
+  let delay = 30_000;
+  try {
+    const view = await api.codes();
+    const map: Record<string, CodeView> = {};
+    for (const c of view.codes) map[c.id] = c;
+    app.codes = map;
+    const until = view.codes.map((c) => c.validUntil).filter((v): v is number => v !== null);
+    if (until.length > 0) delay = Math.max(200, Math.min(...until) - Date.now() + 50);
+  } catch {
+    delay = 5_000;
+  }
+  codesTimer = setTimeout(() => void refreshCodes(), delay);
+}
+
+function startClock(): void {
+  const tick = () => {
+    clock.now = Date.now();
+    setTimeout(tick, 1000 - (clock.now % 1000) + 5);
+  };
+  tick();
+}
+
+/** Adds logins a check found to the waiting list (the `logins` event sends the full list). */
+export function mergeLogins(found: LoginView[]): void {
+  // Asked for on purpose (the user tapped the account): show them again even if closed before.
+  const again = new Set(found.map((l) => l.tx));
+  app.dismissed = app.dismissed.filter((tx) => !again.has(tx));
+  const known = new Set(app.logins.map((l) => l.tx));
+  const added = found.filter((l) => !known.has(l.tx));
+  if (added.length > 0) app.logins = [...app.logins, ...added];
+}
+
+const recoveredKey: Record<string, MessageKey> = {
+  finished: 'accounts.recovered.finished',
+  rolledBack: 'accounts.recovered.rolledBack',
+  unresolved: 'accounts.recovered.unresolved',
+};
+
+/** Starts everything: settings first (language, theme), then data and events. */
+export async function start(): Promise<void> {
+  startClock();
+  window.addEventListener('popstate', onpopstate);
+  const [platform, settings] = await Promise.allSettled([api.platform(), api.settings()]);
+  if (platform.status === 'fulfilled') app.platform = platform.value;
+  applySettings(settings.status === 'fulfilled' ? settings.value : app.settings);
+
+  await Promise.all([
+    events.logins((list) => (app.logins = list)),
+    events.accountsChanged(() => void loadAccounts()),
+    events.siteState(({ server, state }) => {
+      app.sites = app.sites.map((s) => (s.server === server ? { ...s, state } : s));
+    }),
+    events.recovered((settled) => {
+      const text = settled
+        .map((r) => t(recoveredKey[r.outcome], { user: r.userId, site: r.server }))
+        .join(' ');
+      if (text) snack(text, 8000);
+    }),
+  ]).catch(() => undefined);
+
+  await loadAccounts();
+  void api.setForeground(!document.hidden).catch(() => undefined);
+  document.addEventListener('visibilitychange', () => {
+    void api.setForeground(!document.hidden).catch(() => undefined);
+    if (!document.hidden) void refreshCodes();
+  });
+}

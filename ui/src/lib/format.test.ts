@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import {
+  base32Problem,
+  breakParts,
+  formatTimeLeft,
+  groupAccounts,
+  groupCode,
+  matchesQuery,
+  ringFraction,
+  secondsLeft,
+  showNext,
+  spokenCode,
+} from './format';
+import type { AccountView, SiteView } from './ipc';
+
+const acct = (id: string, server: string | null, name = id, label: string | null = null): AccountView => ({
+  id,
+  server,
+  issuer: server ? 'SPSE' : 'GitHub',
+  name,
+  label,
+  kind: 'totp',
+  digits: 6,
+  period: 30,
+  enrolled: server !== null,
+  pending: false,
+});
+
+describe('groupCode', () => {
+  it('groups 6, 7 and 8 digits', () => {
+    expect(groupCode('123456')).toBe('123 456');
+    expect(groupCode('1234567')).toBe('123 4567');
+    expect(groupCode('12345678')).toBe('1234 5678');
+  });
+  it('leaves odd input alone', () => {
+    expect(groupCode('12a456')).toBe('12a456');
+    expect(groupCode('1234')).toBe('1234');
+    expect(groupCode('')).toBe('');
+  });
+  it('spells codes digit by digit for screen readers', () => {
+    expect(spokenCode('123456')).toBe('1 2 3 4 5 6');
+  });
+});
+
+describe('countdown maths', () => {
+  const until = 1_000_000_030_000;
+  it('counts whole seconds left, rounding up', () => {
+    expect(secondsLeft(until, until - 30_000)).toBe(30);
+    expect(secondsLeft(until, until - 29_001)).toBe(30);
+    expect(secondsLeft(until, until - 29_000)).toBe(29);
+    expect(secondsLeft(until, until - 1)).toBe(1);
+    expect(secondsLeft(until, until)).toBe(0);
+    expect(secondsLeft(until, until + 5_000)).toBe(0);
+  });
+  it('gives the ring fraction, clamped', () => {
+    expect(ringFraction(until, until - 30_000, 30)).toBe(1);
+    expect(ringFraction(until, until - 15_000, 30)).toBe(0.5);
+    expect(ringFraction(until, until, 30)).toBe(0);
+    expect(ringFraction(until, until - 60_000, 30)).toBe(1);
+    expect(ringFraction(until, until + 1, 30)).toBe(0);
+    expect(ringFraction(until, until - 1, 0)).toBe(0);
+  });
+  it('shows the next code only in the last 5 seconds', () => {
+    expect(showNext(until, until - 5_001)).toBe(false);
+    expect(showNext(until, until - 5_000)).toBe(true);
+    expect(showNext(until, until - 1)).toBe(true);
+    expect(showNext(until, until)).toBe(false);
+  });
+});
+
+describe('formatTimeLeft', () => {
+  it('formats minutes and seconds', () => {
+    expect(formatTimeLeft(60_000, 0)).toBe('1:00');
+    expect(formatTimeLeft(65_000, 0)).toBe('1:05');
+    expect(formatTimeLeft(45_000, 0)).toBe('0:45');
+    expect(formatTimeLeft(44_500, 0)).toBe('0:45');
+    expect(formatTimeLeft(9_000, 0)).toBe('0:09');
+    expect(formatTimeLeft(0, 10)).toBe('0:00');
+  });
+});
+
+describe('groupAccounts', () => {
+  const sites: SiteView[] = [
+    { server: 'https://spse.a.go.id', name: 'LPSE A', training: false, state: 'reachable' },
+    { server: 'https://spse.b.go.id', name: null, training: false, state: 'offline' },
+    { server: 'https://empty.go.id', name: 'No accounts', training: false, state: 'unknown' },
+  ];
+  it('groups per site in the order of the first account, codes-only last', () => {
+    const accounts = [
+      acct('1', 'https://spse.b.go.id'),
+      acct('2', null),
+      acct('3', 'https://spse.a.go.id'),
+      acct('4', 'https://spse.b.go.id'),
+    ];
+    const groups = groupAccounts(sites, accounts);
+    expect(groups.map((g) => g.key)).toEqual(['https://spse.b.go.id', 'https://spse.a.go.id', '']);
+    expect(groups[0].accounts.map((a) => a.id)).toEqual(['1', '4']);
+    expect(groups[0].site?.state).toBe('offline');
+    expect(groups[2].site).toBeNull();
+    expect(groups[2].accounts.map((a) => a.id)).toEqual(['2']);
+  });
+  it('makes a plain site for an account whose site is not listed', () => {
+    const groups = groupAccounts([], [acct('1', 'https://x.go.id')]);
+    expect(groups[0].site).toEqual({ server: 'https://x.go.id', name: null, training: false, state: 'unknown' });
+  });
+  it('has no codes-only group when there is none, and nothing for no accounts', () => {
+    expect(groupAccounts(sites, [acct('1', 'https://spse.a.go.id')]).map((g) => g.key)).toEqual(['https://spse.a.go.id']);
+    expect(groupAccounts(sites, [])).toEqual([]);
+  });
+});
+
+describe('search and validation', () => {
+  it('matches user ID, label, site name and URL, case-insensitively', () => {
+    const a = acct('1', 'https://spse.kudus.go.id', 'PPK2', 'Kantor');
+    const site: SiteView = { server: a.server!, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable' };
+    expect(matchesQuery(a, site, 'ppk')).toBe(true);
+    expect(matchesQuery(a, site, 'kantor')).toBe(true);
+    expect(matchesQuery(a, site, 'KUDUS')).toBe(true);
+    expect(matchesQuery(a, site, 'jembrana')).toBe(false);
+    expect(matchesQuery(a, site, '  ')).toBe(true);
+  });
+  it('checks base32 secrets', () => {
+    expect(base32Problem('')).toBe('empty');
+    expect(base32Problem('JBSW Y3DP')).toBe('short');
+    expect(base32Problem('JBSWY3DPEHPK3PX1')).toBe('chars');
+    expect(base32Problem('jbsw y3dp ehpk 3pxp')).toBe(null);
+  });
+});
+
+describe('breakParts', () => {
+  it('offers breaks after dots, @, _ and / only', () => {
+    expect(breakParts('budi.santoso@kudus.go.id')).toEqual(['budi.', 'santoso@', 'kudus.', 'go.', 'id']);
+    expect(breakParts('PPK2')).toEqual(['PPK2']);
+    expect(breakParts('').join('')).toBe('');
+  });
+});

@@ -1,0 +1,222 @@
+// The IPC mock of the screenshot build (`vite build --mode screens`) only:
+// main.ts imports it behind `__SCREENS__`, so it never ships in the app.
+// The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
+import type {
+  About,
+  AccountView,
+  AccountsView,
+  Added,
+  CodesView,
+  IpcError,
+  LoginView,
+  Preview,
+  RemovalCheck,
+  Settings,
+  SiteView,
+} from './lib/ipc';
+
+const q = new URLSearchParams(location.search);
+const scenario = q.get('mock') ?? 'main';
+
+const KUDUS = 'https://spse.kuduskab.go.id';
+const NTT = 'https://lpse.nttprov.go.id';
+const LATIHAN = 'http://latihan-lpse.lkpp.go.id';
+const JEMBRANA = 'https://lpse.jembranakab.go.id';
+
+const sites: SiteView[] = [
+  { server: KUDUS, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable' },
+  { server: NTT, name: 'LPSE Provinsi Nusa Tenggara Timur', training: false, state: 'offline' },
+  { server: LATIHAN, name: 'Latihan LKPP', training: true, state: 'reachable' },
+  { server: JEMBRANA, name: null, training: false, state: 'totpDisabled' },
+];
+
+function spse(id: string, server: string, name: string, extra: Partial<AccountView> = {}): AccountView {
+  return { id, server, issuer: 'SPSE', name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: true, pending: false, ...extra };
+}
+function other(id: string, issuer: string, name: string, extra: Partial<AccountView> = {}): AccountView {
+  return { id, server: null, issuer, name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: false, pending: false, ...extra };
+}
+
+function accountsFor(): AccountsView {
+  if (scenario === 'empty') return { sites: [], accounts: [] };
+  const main = [
+    spse('kudus-ppk2', KUDUS, 'PPK2'),
+    spse('kudus-pokja', KUDUS, 'pokja.konstruksi.2026', { label: 'Pokja Konstruksi' }),
+    spse('ntt-ppk', NTT, 'PPK.DINKES.01'),
+    spse('latihan', LATIHAN, 'ppk_latihan'),
+    spse('jembrana', JEMBRANA, 'PP-JEMBRANA'),
+    other('github', 'GitHub', 'budi.santoso@kudus.go.id', { digits: 8 }),
+    other('google', 'Google', 'budi.santoso@gmail.com'),
+  ];
+  if (scenario === 'many') {
+    main.push(
+      spse('kudus-pp1', KUDUS, 'PP.01', { pending: true, enrolled: false }),
+      spse('kudus-aud', KUDUS, 'AUDITOR.INSPEKTORAT'),
+      other('hotp', 'Bank', 'token', { kind: 'hotp', period: null }),
+    );
+  }
+  return { sites, accounts: main };
+}
+
+let accounts = accountsFor();
+
+/** A stable fake code per account and time step, so screenshots look real. */
+function fakeCode(id: string, step: number, digits: number): string {
+  let h = 2166136261;
+  for (const ch of `${id}:${step}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return String(h % 10 ** digits).padStart(digits, '0');
+}
+
+let codesCalls = 0;
+function codes(): CodesView {
+  const now = Date.now();
+  codesCalls += 1;
+  return {
+    now,
+    codes: accounts.accounts.map((a) => {
+      if (a.kind === 'hotp') return { id: a.id, code: fakeCode(a.id, 0, a.digits), next: null, validUntil: null, period: null };
+      const p = (a.period ?? 30) * 1000;
+      let until = (Math.floor(now / p) + 1) * p;
+      // `late=1`: the first codes end in 4.5 s, so the next code shows on the first screenshot.
+      if (q.get('late') === '1' && codesCalls === 1) until = now + 4500;
+      const step = Math.floor(until / p);
+      return { id: a.id, code: fakeCode(a.id, step, a.digits), next: fakeCode(a.id, step + 1, a.digits), validUntil: until, period: a.period };
+    }),
+  };
+}
+
+function fail(code: IpcError['code'], message: string): never {
+  throw { code, message } satisfies IpcError;
+}
+
+let settings: Settings = {
+  language: (q.get('lang') as Settings['language']) ?? 'system',
+  theme: (q.get('theme') as Settings['theme']) ?? 'system',
+  screenshotProtection: true,
+};
+
+function login(expiresInMs: number, numberMatch: boolean): LoginView {
+  const now = Date.now();
+  return {
+    tx: `tx-${now}`,
+    accountId: 'kudus-ppk2',
+    userId: 'PPK2',
+    server: KUDUS,
+    siteName: 'LPSE Kabupaten Kudus',
+    browser: 'Firefox 133 on Windows 10',
+    ip: '103.147.8.21',
+    createdAt: now,
+    expiresAt: now + expiresInMs,
+    numberMatch,
+  };
+}
+
+let waiting: LoginView[] = [];
+
+function preview(text: string): Preview {
+  if (text.includes('bad')) fail('payloadInvalid', 'not an otpauth or SPSE enrollment payload');
+  if (text.startsWith('otpauth')) {
+    return {
+      handle: 'h-otp',
+      kind: 'otpauth',
+      server: null,
+      training: false,
+      replaces: null,
+      accounts: [{ issuer: 'GitHub', name: 'budi.santoso', kind: 'totp', digits: 6, period: 30 }],
+    };
+  }
+  const training = text.includes('training');
+  const replace = text.includes('replace');
+  return {
+    handle: 'h-spse',
+    kind: 'spse',
+    server: training ? LATIHAN : KUDUS,
+    training,
+    replaces: replace ? accounts.accounts[0] : null,
+    accounts: [{ issuer: 'SPSE', name: training ? 'ppk_latihan2' : 'PPK2', kind: 'totp', digits: 6, period: 30 }],
+  };
+}
+
+const about: About = {
+  version: '0.1.0',
+  platform: 'Linux x86_64',
+  dataDir: '/home/budi/.local/share/id.go.lkpp.spse-auth',
+  licences: [
+    { name: 'tauri', licence: 'Apache-2.0 OR MIT' },
+    { name: 'ring', licence: 'ISC AND MIT' },
+    { name: 'rustls', licence: 'Apache-2.0 OR ISC OR MIT' },
+    { name: 'totp-rs', licence: 'MIT' },
+    { name: 'rqrr', licence: 'MIT OR Apache-2.0' },
+    { name: 'svelte', licence: 'MIT' },
+  ],
+};
+
+async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+  switch (cmd) {
+    case 'platform':
+      return q.get('platform') ?? 'linux';
+    case 'settings':
+      return settings;
+    case 'set_settings':
+      settings = args.settings as Settings;
+      return settings;
+    case 'accounts':
+      return accounts;
+    case 'codes':
+      return codes();
+    case 'copy_code':
+    case 'next_hotp':
+    case 'cancel_add':
+    case 'rename':
+      return null;
+    case 'set_foreground':
+      if (scenario === 'login' || scenario === 'expire') {
+        waiting = [login(scenario === 'expire' ? 2500 : 47_000, scenario === 'login')];
+        setTimeout(() => void emit('logins', waiting), 50);
+      }
+      return null;
+    case 'check_logins':
+      return waiting.filter((l) => !args.accountId || l.accountId === args.accountId);
+    case 'decide': {
+      if (args.decision === 'approve' && waiting[0]?.numberMatch && args.number !== '42') fail('numberMismatch', 'number does not match');
+      const l = waiting.find((w) => w.tx === args.tx);
+      if (!l) fail('loginGone', 'no such login');
+      waiting = waiting.filter((w) => w.tx !== args.tx);
+      setTimeout(() => void emit('logins', waiting), 10);
+      return { decision: args.decision, userId: l.userId };
+    }
+    case 'preview_text':
+      return preview(String(args.text));
+    case 'preview_clipboard':
+      return fail('clipboardEmpty', 'clipboard holds neither an image nor text');
+    case 'preview_image':
+    case 'preview_image_file':
+      return fail('qrNotFound', 'no QR code in the picture');
+    case 'confirm_add': {
+      const added: Added = args.handle === 'h-otp'
+        ? { ids: ['new'], server: null, siteName: null, user: null }
+        : { ids: ['new'], server: KUDUS, siteName: null, user: 'PPK2' };
+      return added;
+    }
+    case 'add_manual':
+      return { ids: ['new'], server: null, siteName: null, user: null } satisfies Added;
+    case 'removal_check': {
+      const id = String(args.id);
+      const r: RemovalCheck = id === 'kudus-ppk2' ? 'stillActive' : id === 'ntt-ppk' ? 'unknown' : id.startsWith('jembrana') ? 'safe' : 'noSite';
+      return r;
+    }
+    case 'remove':
+      accounts = { ...accounts, accounts: accounts.accounts.filter((a) => a.id !== args.id) };
+      return null;
+    case 'about':
+      return about;
+    default:
+      return fail('internal', `mock: unknown command ${cmd}`);
+  }
+}
+
+export function install(): void {
+  mockIPC((cmd, payload) => handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+// `--mode screens` builds the same app with the IPC mock (src/mock.ts) for the
+// screenshot suite; every other mode replaces __SCREENS__ with false, so the
+// mock and its scenarios are dropped from the production bundle entirely.
+export default defineConfig(({ mode }) => ({
+  plugins: [svelte()],
+  define: { __SCREENS__: JSON.stringify(mode === 'screens') },
+  // Tauri serves the files itself; a fixed port lets tauri.conf.json point at the dev server.
+  server: { port: 1420, strictPort: true, host: '127.0.0.1' },
+  clearScreen: false,
+  build: {
+    target: ['es2021', 'chrome105', 'safari15'],
+    // No inline polyfill script: the app runs under `default-src 'self'`.
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+    chunkSizeWarningLimit: 200,
+  },
+  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+}));
