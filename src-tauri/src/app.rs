@@ -1075,12 +1075,17 @@ impl App {
     /// One account's long poll, forever (until aborted).
     async fn poll(self: Arc<Self>, id: String) {
         let mut backoff = Duration::from_secs(1);
+        // The first ask answers at once, so the site's state and any login
+        // already waiting show without a long poll's wait.
+        let mut wait = 0;
         loop {
             let Ok(stored) = self.stored(&id) else { return };
             let Ok(Some((server, device))) = device_of(&stored) else {
                 return;
             };
-            match self.client.pending(&server, &device, POLL_WAIT).await {
+            let asked = self.client.pending(&server, &device, wait).await;
+            wait = POLL_WAIT;
+            match asked {
                 Ok(challenges) => {
                     backoff = Duration::from_secs(1);
                     let any = !challenges.is_empty();

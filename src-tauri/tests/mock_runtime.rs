@@ -11,7 +11,7 @@ use spse_auth_app::app::App;
 use spse_vault::Keystore;
 use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 
 fn request(cmd: &str, body: InvokeBody) -> InvokeRequest {
@@ -19,7 +19,7 @@ fn request(cmd: &str, body: InvokeBody) -> InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "http://tauri.localhost".parse().unwrap(),
+        url: "tauri://localhost".parse().unwrap(),
         body,
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
@@ -40,8 +40,10 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     .unwrap();
     let app = spse_auth_app::builder(mock_builder())
         .manage(state)
-        .build(mock_context(noop_assets()))
+        .build(tauri::generate_context!(test = true))
         .unwrap();
+    // The window of tauri.conf.json, with the capabilities of
+    // capabilities/default.json: the permissions are checked as in the app.
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
