@@ -235,6 +235,7 @@ impl App {
     pub async fn start(self: &Arc<Self>) {
         let mut settled = Vec::new();
         if let Ok(vault) = &self.vault {
+            let _ = lock(vault).reload();
             let pending: Vec<StoredAccount> = lock(vault)
                 .accounts()
                 .iter()

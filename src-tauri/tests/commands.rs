@@ -463,3 +463,40 @@ async fn a_vault_that_cannot_be_opened_is_an_error_state_not_a_panic() {
     assert_eq!(code(t.app.preview_text(GITHUB)), ErrorCode::Io);
     assert_eq!(t.app.settings(), Settings::default());
 }
+
+/// An enrollment left pending (a crash between storing and the site's
+/// answer) is settled at start and told to the window once it listens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_enrollment_is_settled_at_start_and_told() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let Payload::Spse(enrollment) = Payload::parse(&site.payload("PPK2").await).unwrap() else {
+        panic!("not an SPSE payload")
+    };
+    {
+        let mut cli = t.other_process(dir.path());
+        let key = spse_protocol::DeviceKey::generate().unwrap();
+        let record = spse_vault::Site {
+            device: Some(spse_vault::DeviceIdentity {
+                id: spse_client::random_device_id().unwrap(),
+                key: key.pkcs8().to_vec().into(),
+            }),
+            ..spse_vault::Site::new(site.base.clone(), true)
+        };
+        let enrolling = cli
+            .begin_enrollment(enrollment.account.clone(), record, false)
+            .unwrap();
+        let id = enrolling.id().to_owned();
+        drop(enrolling);
+        assert!(cli.get(&id).unwrap().is_pending());
+    }
+    t.app.start().await;
+    assert!(t.host.named("recovered").is_empty(), "not before the window asks");
+    assert!(t.app.accounts().unwrap().accounts.is_empty(), "rolled back");
+    let recovered = t.host.named("recovered");
+    assert_eq!(recovered.len(), 1);
+    assert_eq!(recovered[0][0]["outcome"], "rolledBack");
+    assert_eq!(recovered[0][0]["userId"], "PPK2");
+    assert_eq!(recovered[0][0]["server"], site.base.as_str());
+}
