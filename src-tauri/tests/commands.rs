@@ -492,7 +492,10 @@ async fn an_interrupted_enrollment_is_settled_at_start_and_told() {
         assert!(cli.get(&id).unwrap().is_pending());
     }
     t.app.start().await;
-    assert!(t.host.named("recovered").is_empty(), "not before the window asks");
+    assert!(
+        t.host.named("recovered").is_empty(),
+        "not before the window asks"
+    );
     assert!(t.app.accounts().unwrap().accounts.is_empty(), "rolled back");
     let recovered = t.host.named("recovered");
     assert_eq!(recovered.len(), 1);
