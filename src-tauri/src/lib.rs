@@ -60,11 +60,15 @@ pub fn run() {
     let result = builder(tauri::Builder::default())
         .setup(|tauri_app| {
             let host = Arc::new(host::TauriHost::new(tauri_app.handle().clone()));
-            let app = app::App::open(
-                app::Options::from_env(),
-                spse_vault::Keystore::platform(),
-                host,
-            )?;
+            let mut options = app::Options::from_env();
+            // Phones have no shared data folder: the app's own.
+            if cfg!(mobile)
+                && std::env::var_os("SPSE_AUTH_DATA_DIR").is_none()
+                && let Ok(dir) = tauri_app.path().app_data_dir()
+            {
+                options.data_dir = dir;
+            }
+            let app = app::App::open(options, spse_vault::Keystore::platform(), host)?;
             tauri_app.manage(Arc::clone(&app));
             tauri::async_runtime::spawn(async move { app.start().await });
             Ok(())
