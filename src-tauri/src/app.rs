@@ -616,7 +616,10 @@ impl App {
                              confirm to add",
                             ));
                         }
-                        let probe = spse_vault::Site::new(enrollment.server.as_str(), true);
+                        let probe = spse_vault::Site::new(
+                            enrollment.server.as_str(),
+                            enrollment.server.is_training(),
+                        );
                         self.vault()?.accounts().iter().any(|a| {
                             !a.is_pending() && a.same_as(&enrollment.account, Some(&probe))
                         })
