@@ -305,6 +305,12 @@ async fn an_account_is_deleted_without_warning_only_after_its_reset() {
         code(t.app.check_logins(None).await),
         ErrorCode::SiteUnreachable
     );
+    let last = t.host.named("site-state").pop().unwrap();
+    assert_eq!(last["state"], "offline");
+    assert_eq!(
+        t.app.accounts().unwrap().sites[0].state,
+        spse_auth_app::views::SiteState::Offline
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
