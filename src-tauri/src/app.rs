@@ -337,12 +337,18 @@ impl App {
     /// The `accounts` command.
     pub fn accounts(self: &Arc<Self>) -> Result<AccountsView, AppError> {
         self.refresh()?;
-        {
+        let first = {
             let mut recovery = lock(&self.recovery);
+            let first = !recovery.ui_ready;
             recovery.ui_ready = true;
-            if let Some(settled) = recovery.waiting.take() {
+            first.then(|| recovery.waiting.take())
+        };
+        if let Some(settled) = first {
+            // The window listens now: what it may have missed.
+            if let Some(settled) = settled {
                 self.emit(events::RECOVERED, &settled);
             }
+            self.send_logins_if(true);
         }
         let vault = self.vault()?;
         let states = lock(&self.sites);
@@ -864,6 +870,12 @@ impl App {
 
     /// Sends the full list of waiting logins when it changed.
     fn send_logins(&self) {
+        self.send_logins_if(false);
+    }
+
+    /// Sends the full list of waiting logins when it changed, or always
+    /// (`force`: a window that may have missed the last one).
+    fn send_logins_if(&self, force: bool) {
         let order: Vec<String> = match self.vault() {
             Ok(vault) => vault.accounts().iter().map(|a| a.id.clone()).collect(),
             Err(_) => return,
@@ -883,7 +895,7 @@ impl App {
                 merged.extend(views);
             }
         }
-        if merged != logins.sent {
+        if force || merged != logins.sent {
             logins.sent = merged.clone();
             drop(logins);
             self.emit(events::LOGINS, &merged);
