@@ -40,7 +40,23 @@ pub use load::{MAX_BYTES, MAX_PIXELS};
 pub fn decode(bytes: &[u8]) -> Result<Vec<Zeroizing<String>>, Error> {
     let started = Instant::now();
     let luma = load::luma(bytes)?;
-    let mut hits = search::search(&luma, started);
+    texts_in(&luma, started)
+}
+
+/// [`decode`] for pixels already decoded, as a clipboard gives them: `rgba`
+/// holds `width` x `height` pixels of 4 bytes each (red, green, blue, alpha),
+/// row by row. Transparent pixels count as white paper, as in [`decode`].
+/// Pictures over [`MAX_PIXELS`] are [`Error::TooManyPixels`]; a buffer of
+/// the wrong length or an empty picture is [`Error::Unreadable`].
+pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<Zeroizing<String>>, Error> {
+    let started = Instant::now();
+    let luma = load::luma_of_rgba(width, height, rgba)?;
+    texts_in(&luma, started)
+}
+
+/// Every distinct text the search finds, in reading order.
+fn texts_in(luma: &image::GrayImage, started: Instant) -> Result<Vec<Zeroizing<String>>, Error> {
+    let mut hits = search::search(luma, started);
     let band = hits.iter().map(|h| h.size).fold(1.0, f32::max);
     hits.sort_by(|a, b| {
         (a.y / band)
@@ -68,11 +84,22 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Zeroizing<String>>, Error> {
 /// [`Error::Payload`] with the field at fault, and codes that are all
 /// something else are [`Error::NotAuthenticator`] saying what they hold.
 pub fn find_payload(bytes: &[u8]) -> Result<Payload, Error> {
-    let texts = decode(bytes)?;
+    pick_payload(&decode(bytes)?)
+}
+
+/// [`find_payload`] for pixels already decoded ([`decode_rgba`]): the one
+/// authenticator payload in a clipboard's picture, say.
+pub fn find_payload_in_pixels(width: u32, height: u32, rgba: &[u8]) -> Result<Payload, Error> {
+    pick_payload(&decode_rgba(width, height, rgba)?)
+}
+
+/// The one authenticator payload among a picture's texts (see
+/// [`find_payload`]).
+fn pick_payload(texts: &[Zeroizing<String>]) -> Result<Payload, Error> {
     let mut payloads: Vec<Payload> = Vec::new();
     let mut invalid: Vec<spse_otp::Error> = Vec::new();
     let mut others = Vec::new();
-    for text in &texts {
+    for text in texts {
         match Payload::parse(text) {
             Ok(payload) => {
                 if !payloads.contains(&payload) {

@@ -67,19 +67,33 @@ pub(crate) fn luma(bytes: &[u8]) -> Result<GrayImage, Error> {
     if !picture.color().has_alpha() {
         return Ok(picture.into_luma8());
     }
+    let rgba = picture.into_rgba8();
+    luma_of_rgba(rgba.width(), rgba.height(), rgba.as_raw())
+}
+
+/// Grey levels of decoded RGBA pixels (a picture with alpha, or a
+/// clipboard's picture), refusing more than [`MAX_PIXELS`] and a buffer that
+/// is not `width` x `height` x 4 bytes.
+pub(crate) fn luma_of_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<GrayImage, Error> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(Error::TooManyPixels { width, height });
+    }
+    if pixels == 0 || rgba.len() as u64 != pixels * 4 {
+        return Err(Error::Unreadable);
+    }
     // QR codes exported for the web are often dark modules on a transparent
     // ground, whose hidden colour is usually black: show them on white paper.
-    let rgba = picture.into_rgba8();
     let grey = rgba
-        .pixels()
+        .chunks_exact(4)
         .map(|p| {
-            let [r, g, b, a] = p.0.map(u32::from);
+            let [r, g, b, a] = [p[0], p[1], p[2], p[3]].map(u32::from);
             // Rec. 709 weights in 1/256ths, as `image`'s own conversion.
             let luma = (54 * r + 183 * g + 19 * b) >> 8;
             ((luma * a + 255 * (255 - a)) / 255) as u8
         })
         .collect();
-    GrayImage::from_raw(rgba.width(), rgba.height(), grey).ok_or(Error::Unreadable)
+    GrayImage::from_raw(width, height, grey).ok_or(Error::Unreadable)
 }
 
 /// A JPEG decoded straight to grey levels by zune-jpeg (the decoder `image`

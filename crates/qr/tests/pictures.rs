@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use corpus::Case;
 use image::{GrayImage, ImageFormat, Luma};
 use spse_otp::Payload;
-use spse_qr::{Content, Error, MAX_BYTES, find_payload};
+use spse_qr::{Content, Error, MAX_BYTES, MAX_PIXELS, find_payload, find_payload_in_pixels};
 
 /// Rendered once for every test of this file.
 static CORPUS: LazyLock<Vec<Case>> = LazyLock::new(corpus::cases);
@@ -248,4 +248,52 @@ fn more_than_forty_megabytes_is_refused_unread() {
     // Exactly the limit is read (and is a PNG with trailing bytes).
     bytes.truncate(MAX_BYTES);
     assert!(find_payload(&bytes).is_ok());
+}
+
+/// Pixels already decoded (a clipboard's picture) give what the file gives,
+/// with transparency on white paper as for files.
+#[test]
+fn decoded_pixels_give_the_same_payload_as_their_file() {
+    for name in ["clean-spse", "clean-migration", "browser-dark"] {
+        let bytes = picture(name);
+        let rgba = image::load_from_memory(&bytes).unwrap().into_rgba8();
+        assert_eq!(
+            find_payload_in_pixels(rgba.width(), rgba.height(), rgba.as_raw()).unwrap(),
+            find_payload(&bytes).unwrap(),
+            "{name}"
+        );
+    }
+    // Dark modules on a transparent ground (hidden colour black).
+    let grey = image::load_from_memory(&picture("clean-spse"))
+        .unwrap()
+        .into_luma8();
+    let mut transparent = Vec::with_capacity(grey.len() * 4);
+    for &level in grey.as_raw() {
+        transparent.extend_from_slice(&[0, 0, 0, 255 - level]);
+    }
+    assert_eq!(
+        find_payload_in_pixels(grey.width(), grey.height(), &transparent).unwrap(),
+        Payload::parse(corpus::SPSE).unwrap()
+    );
+}
+
+#[test]
+fn decoded_pixels_of_the_wrong_size_are_refused() {
+    assert!(matches!(
+        find_payload_in_pixels(2, 2, &[255; 15]),
+        Err(Error::Unreadable)
+    ));
+    assert!(matches!(
+        find_payload_in_pixels(0, 0, &[]),
+        Err(Error::Unreadable)
+    ));
+    let side = (MAX_PIXELS as f64).sqrt() as u32 + 1;
+    assert!(matches!(
+        find_payload_in_pixels(side, side, &[]),
+        Err(Error::TooManyPixels { .. })
+    ));
+    assert!(matches!(
+        find_payload_in_pixels(64, 64, &[255; 64 * 64 * 4]),
+        Err(Error::NotFound)
+    ));
 }

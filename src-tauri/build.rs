@@ -1,0 +1,48 @@
+//! Builds the Tauri context: each of the app's commands gets a permission
+//! (`allow-<command>`) that `capabilities/default.json` grants.
+//!
+//! `tauri::generate_context!` embeds `../ui/dist`, which only exists once
+//! the UI is built (`make`, or `npm run build` in `ui/`). So that
+//! `cargo build/test/clippy --workspace` works on a clean checkout, an
+//! empty `ui/dist` is created when missing (it is git-ignored; the real UI
+//! build fills it).
+
+/// The commands of `src/commands.rs`, as `ui/src/lib/ipc.ts` invokes them.
+const COMMANDS: &[&str] = &[
+    "platform",
+    "accounts",
+    "codes",
+    "copy_code",
+    "next_hotp",
+    "preview_text",
+    "preview_image",
+    "preview_image_file",
+    "preview_clipboard",
+    "confirm_add",
+    "cancel_add",
+    "add_manual",
+    "check_logins",
+    "decide",
+    "rename",
+    "removal_check",
+    "remove",
+    "settings",
+    "set_settings",
+    "about",
+    "set_foreground",
+];
+
+fn main() {
+    let dist = std::path::Path::new("../ui/dist");
+    if !dist.exists()
+        && let Err(error) = std::fs::create_dir_all(dist)
+    {
+        println!("cargo::warning=cannot create ../ui/dist: {error}");
+    }
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        println!("cargo::error=tauri-build: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,175 @@
+//! The commands of `ui/src/lib/ipc.ts`, each a thin call into [`App`].
+//! Arguments arrive camelCase from the UI (Tauri maps them to these
+//! snake_case names); answers and errors leave as camelCase JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
+use zeroize::Zeroizing;
+
+use crate::app::App;
+use crate::error::{AppError, ErrorCode};
+use crate::views::{
+    About, AccountsView, Added, CodesView, Decided, DecisionView, LoginView, ManualAccount,
+    Preview, RemovalCheck, Settings,
+};
+
+/// The app's state as commands get it.
+type AppState<'a> = State<'a, Arc<App>>;
+
+/// The platform: `linux`, `windows`, `macos`, `android` or `ios`.
+#[tauri::command]
+pub async fn platform() -> Result<&'static str, AppError> {
+    Ok(crate::views::platform())
+}
+
+/// Sites and accounts; rejects with the vault's error when it cannot be
+/// opened.
+#[tauri::command]
+pub async fn accounts(state: AppState<'_>) -> Result<AccountsView, AppError> {
+    state.accounts()
+}
+
+/// Every account's code now and next.
+#[tauri::command]
+pub async fn codes(state: AppState<'_>) -> Result<CodesView, AppError> {
+    state.codes()
+}
+
+/// Copies an account's code; cleared after 30 s if still there.
+#[tauri::command]
+pub async fn copy_code(state: AppState<'_>, id: String) -> Result<(), AppError> {
+    state.copy_code(&id)
+}
+
+/// Moves an HOTP account's counter on.
+#[tauri::command]
+pub async fn next_hotp(state: AppState<'_>, id: String) -> Result<(), AppError> {
+    state.next_hotp(&id)
+}
+
+/// A payload's text, previewed.
+#[tauri::command]
+pub async fn preview_text(
+    state: AppState<'_>,
+    text: Zeroizing<String>,
+) -> Result<Preview, AppError> {
+    state.preview_text(&text)
+}
+
+/// A picture's bytes, sent as a raw IPC body, previewed.
+#[tauri::command]
+pub async fn preview_image(state: AppState<'_>, request: Request<'_>) -> Result<Preview, AppError> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => state.preview_image(bytes.clone()).await,
+        InvokeBody::Json(_) => Err(AppError::new(
+            ErrorCode::ImageUnreadable,
+            "image: send the picture's bytes as a raw body (a Uint8Array), not JSON",
+        )),
+    }
+}
+
+/// A picture file, previewed.
+#[tauri::command]
+pub async fn preview_image_file(state: AppState<'_>, path: PathBuf) -> Result<Preview, AppError> {
+    state.preview_image_file(&path).await
+}
+
+/// The clipboard's picture, else its text, previewed.
+#[tauri::command]
+pub async fn preview_clipboard(state: AppState<'_>) -> Result<Preview, AppError> {
+    state.preview_clipboard().await
+}
+
+/// Adds a previewed payload (an SPSE payload enrolls with its site).
+#[tauri::command]
+pub async fn confirm_add(
+    state: AppState<'_>,
+    handle: String,
+    training: bool,
+    replace: bool,
+) -> Result<Added, AppError> {
+    state.confirm_add(&handle, training, replace).await
+}
+
+/// Forgets a previewed payload.
+#[tauri::command]
+pub async fn cancel_add(state: AppState<'_>, handle: String) -> Result<(), AppError> {
+    state.cancel_add(&handle);
+    Ok(())
+}
+
+/// Adds an account typed in by hand.
+#[tauri::command]
+pub async fn add_manual(state: AppState<'_>, account: ManualAccount) -> Result<Added, AppError> {
+    state.add_manual(&account)
+}
+
+/// Asks the sites for waiting logins now (all accounts, or one).
+#[tauri::command]
+pub async fn check_logins(
+    state: AppState<'_>,
+    account_id: Option<String>,
+) -> Result<Vec<LoginView>, AppError> {
+    state.check_logins(account_id.as_deref()).await
+}
+
+/// Answers a login.
+#[tauri::command]
+pub async fn decide(
+    state: AppState<'_>,
+    tx: String,
+    decision: DecisionView,
+    number: Option<String>,
+) -> Result<Decided, AppError> {
+    state.decide(&tx, decision, number.as_deref()).await
+}
+
+/// Sets or clears an account's label.
+#[tauri::command]
+pub async fn rename(
+    state: AppState<'_>,
+    id: String,
+    label: Option<String>,
+) -> Result<(), AppError> {
+    state.rename(&id, label.as_deref())
+}
+
+/// What the site says before deleting an account.
+#[tauri::command]
+pub async fn removal_check(state: AppState<'_>, id: String) -> Result<RemovalCheck, AppError> {
+    state.removal_check(&id).await
+}
+
+/// Deletes an account.
+#[tauri::command]
+pub async fn remove(state: AppState<'_>, id: String) -> Result<(), AppError> {
+    state.remove(&id).await
+}
+
+/// The settings.
+#[tauri::command]
+pub async fn settings(state: AppState<'_>) -> Result<Settings, AppError> {
+    Ok(state.settings())
+}
+
+/// Saves the settings.
+#[tauri::command]
+pub async fn set_settings(state: AppState<'_>, settings: Settings) -> Result<Settings, AppError> {
+    state.set_settings(settings)
+}
+
+/// The About screen.
+#[tauri::command]
+pub async fn about(state: AppState<'_>) -> Result<About, AppError> {
+    Ok(state.about())
+}
+
+/// The window became visible (polling runs) or hidden (it stops).
+#[tauri::command]
+pub async fn set_foreground(state: AppState<'_>, visible: bool) -> Result<(), AppError> {
+    state.set_foreground(visible);
+    Ok(())
+}

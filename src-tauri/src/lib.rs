@@ -1,0 +1,81 @@
+//! SPSE Auth, the app (Tauri v2): a thin layer over the tested libraries.
+//! `spse-vault` keeps the accounts, `spse-accounts` enrolls, recovers and
+//! removes them with their sites, `spse-client` asks the sites for logins,
+//! `spse-otp` makes codes and `spse-qr` reads QR codes from pictures.
+//!
+//! - [`app`]: the state and every command's logic, free of Tauri (the
+//!   tests drive it directly).
+//! - [`commands`]: the `#[tauri::command]`s of `ui/src/lib/ipc.ts`.
+//! - [`error`]: the one `{code, message}` every command rejects with.
+//! - [`views`]: what commands answer and events carry (camelCase JSON).
+
+pub mod app;
+pub mod commands;
+pub mod error;
+pub mod host;
+pub mod views;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+
+/// Every plugin and command of the app on `builder`, the state set up in
+/// `setup`: shared by [`run`] and the tests' mock runtime.
+pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    let builder = builder
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init());
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    builder.invoke_handler(tauri::generate_handler![
+        commands::platform,
+        commands::accounts,
+        commands::codes,
+        commands::copy_code,
+        commands::next_hotp,
+        commands::preview_text,
+        commands::preview_image,
+        commands::preview_image_file,
+        commands::preview_clipboard,
+        commands::confirm_add,
+        commands::cancel_add,
+        commands::add_manual,
+        commands::check_logins,
+        commands::decide,
+        commands::rename,
+        commands::removal_check,
+        commands::remove,
+        commands::settings,
+        commands::set_settings,
+        commands::about,
+        commands::set_foreground,
+    ])
+}
+
+/// Starts the app: opens the vault (`SPSE_AUTH_DATA_DIR` or the platform
+/// data folder's `spse-auth`, as the CLI), settles interrupted enrollments,
+/// and polls the sites while the window is visible.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = builder(tauri::Builder::default())
+        .setup(|tauri_app| {
+            let host = Arc::new(host::TauriHost::new(tauri_app.handle().clone()));
+            let mut options = app::Options::from_env();
+            // Phones have no shared data folder: the app's own.
+            if cfg!(mobile)
+                && std::env::var_os("SPSE_AUTH_DATA_DIR").is_none()
+                && let Ok(dir) = tauri_app.path().app_data_dir()
+            {
+                options.data_dir = dir;
+            }
+            let app = app::App::open(options, spse_vault::Keystore::platform(), host)?;
+            tauri_app.manage(Arc::clone(&app));
+            tauri::async_runtime::spawn(async move { app.start().await });
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("SPSE Auth could not start: {error}");
+        std::process::exit(1);
+    }
+}

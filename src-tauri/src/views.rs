@@ -1,0 +1,463 @@
+//! What the commands answer and the events carry, as `ipc.ts` types them
+//! (camelCase JSON). None of these types can hold a secret: they are built
+//! from names, codes and states only.
+
+use serde::{Deserialize, Serialize};
+use spse_otp::{Account, Kind};
+use spse_vault::StoredAccount;
+use zeroize::Zeroizing;
+
+/// The platform the app runs on.
+pub fn platform() -> &'static str {
+    if cfg!(target_os = "android") {
+        "android"
+    } else if cfg!(target_os = "ios") {
+        "ios"
+    } else if cfg!(target_os = "windows") {
+        "windows"
+    } else if cfg!(target_os = "macos") {
+        "macos"
+    } else {
+        "linux"
+    }
+}
+
+/// What the app last learned of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SiteState {
+    /// No answer yet.
+    #[default]
+    Unknown,
+    /// The site answered.
+    Reachable,
+    /// The site is not answering; retried with back-off.
+    Offline,
+    /// The site says TOTP is off or the device unknown.
+    TotpDisabled,
+}
+
+/// An SPSE site the vault has accounts on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteView {
+    /// The site's URL.
+    pub server: String,
+    /// The name the site gave at enrollment.
+    pub name: Option<String>,
+    /// A training site the user confirmed.
+    pub training: bool,
+    /// What the app last learned of it.
+    pub state: SiteState,
+}
+
+/// One account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// The vault's id.
+    pub id: String,
+    /// The SPSE site's URL, or none for a codes-only account.
+    pub server: Option<String>,
+    /// The issuer ("" when the payload named none).
+    pub issuer: String,
+    /// The user ID or account name.
+    pub name: String,
+    /// The user's own label.
+    pub label: Option<String>,
+    /// `totp` or `hotp`.
+    pub kind: &'static str,
+    /// Digits per code.
+    pub digits: u8,
+    /// Seconds per code (TOTP).
+    pub period: Option<u32>,
+    /// Enrolled with its site.
+    pub enrolled: bool,
+    /// Enrollment started but not confirmed.
+    pub pending: bool,
+}
+
+impl From<&StoredAccount> for AccountView {
+    fn from(stored: &StoredAccount) -> AccountView {
+        let account = &stored.account;
+        AccountView {
+            id: stored.id.clone(),
+            server: stored.site.as_ref().map(|s| s.server.clone()),
+            issuer: account.issuer().unwrap_or_default().to_owned(),
+            name: account.name().to_owned(),
+            label: stored.label.clone(),
+            kind: account.kind().as_str(),
+            digits: account.digits(),
+            period: period(account),
+            enrolled: !stored.is_pending()
+                && stored.site.as_ref().is_some_and(|s| s.device.is_some()),
+            pending: stored.is_pending(),
+        }
+    }
+}
+
+/// A TOTP account's period, none for HOTP.
+pub(crate) fn period(account: &Account) -> Option<u32> {
+    match account.kind() {
+        Kind::Totp { period } => Some(period),
+        Kind::Hotp { .. } => None,
+    }
+}
+
+/// Sites and accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountsView {
+    /// Every SPSE site with accounts, in the order of their first account.
+    pub sites: Vec<SiteView>,
+    /// Every account, in the user's order.
+    pub accounts: Vec<AccountView>,
+}
+
+/// One account's codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeView {
+    /// The account's id.
+    pub id: String,
+    /// The code now, ungrouped.
+    pub code: String,
+    /// The following period's code (TOTP).
+    pub next: Option<String>,
+    /// Local Unix ms when `code` stops being valid (TOTP).
+    pub valid_until: Option<u64>,
+    /// Seconds per code (TOTP).
+    pub period: Option<u32>,
+}
+
+/// Every account's codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodesView {
+    /// The local clock when the codes were made, Unix ms.
+    pub now: u64,
+    /// One per account, in the user's order.
+    pub codes: Vec<CodeView>,
+}
+
+/// One account a payload holds, by name only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewAccount {
+    /// The issuer ("" when none).
+    pub issuer: String,
+    /// The account name or user ID.
+    pub name: String,
+    /// `totp` or `hotp`.
+    pub kind: &'static str,
+    /// Digits per code.
+    pub digits: u8,
+    /// Seconds per code (TOTP).
+    pub period: Option<u32>,
+}
+
+impl From<&Account> for PreviewAccount {
+    fn from(account: &Account) -> PreviewAccount {
+        PreviewAccount {
+            issuer: account.issuer().unwrap_or_default().to_owned(),
+            name: account.name().to_owned(),
+            kind: account.kind().as_str(),
+            digits: account.digits(),
+            period: period(account),
+        }
+    }
+}
+
+/// What a payload holds, before anything is stored or sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// Names the payload kept on the Rust side.
+    pub handle: String,
+    /// `spse`, `otpauth` or `migration`.
+    pub kind: &'static str,
+    /// The SPSE site's URL.
+    pub server: Option<String>,
+    /// A training server: adding needs the user's confirmation.
+    pub training: bool,
+    /// The account adding replaces, after confirmation.
+    pub replaces: Option<AccountView>,
+    /// The accounts it holds.
+    pub accounts: Vec<PreviewAccount>,
+}
+
+/// What adding stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Added {
+    /// The new accounts' ids.
+    pub ids: Vec<String>,
+    /// The SPSE site's URL for an enrollment.
+    pub server: Option<String>,
+    /// The name the site gave.
+    pub site_name: Option<String>,
+    /// The enrolled user ID.
+    pub user: Option<String>,
+}
+
+/// `totp` or `hotp`, as the UI sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ManualKind {
+    /// Time-based.
+    Totp,
+    /// Counter-based.
+    Hotp,
+}
+
+/// A generic account typed in by hand.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualAccount {
+    /// The issuer.
+    pub issuer: String,
+    /// The account name.
+    pub name: String,
+    /// Base32, spaces and case ignored; wiped on drop.
+    pub secret: Zeroizing<String>,
+    /// `totp` or `hotp`.
+    pub kind: ManualKind,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// Digits per code.
+    pub digits: u8,
+    /// TOTP seconds per code.
+    pub period: u32,
+    /// HOTP counter.
+    pub counter: u64,
+}
+
+impl std::fmt::Debug for ManualAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &"<redacted>")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A login waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginView {
+    /// The login's id.
+    pub tx: String,
+    /// The account it is for.
+    pub account_id: String,
+    /// The user ID logging in.
+    pub user_id: String,
+    /// The site.
+    pub server: String,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// The browser, made safe and short.
+    pub browser: String,
+    /// The browser's IP, made safe.
+    pub ip: String,
+    /// Local Unix ms.
+    pub created_at: u64,
+    /// Local Unix ms.
+    pub expires_at: u64,
+    /// The site asks for the number its login page shows.
+    pub number_match: bool,
+}
+
+/// The answer to a login, as the UI sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionView {
+    /// Let the login in.
+    Approve,
+    /// Refuse it.
+    Deny,
+    /// Refuse it and report it as not the user's.
+    Report,
+}
+
+impl From<DecisionView> for spse_protocol::wire::Decision {
+    fn from(decision: DecisionView) -> spse_protocol::wire::Decision {
+        match decision {
+            DecisionView::Approve => spse_protocol::wire::Decision::Approve,
+            DecisionView::Deny => spse_protocol::wire::Decision::Deny,
+            DecisionView::Report => spse_protocol::wire::Decision::Report,
+        }
+    }
+}
+
+/// What became of a login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decided {
+    /// The decision the site took.
+    pub decision: DecisionView,
+    /// The account's user ID.
+    pub user_id: String,
+}
+
+/// What the site says before deleting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RemovalCheck {
+    /// A codes-only account.
+    NoSite,
+    /// Nothing on the site depends on it.
+    Safe,
+    /// TOTP is still active: deleting locks the user out.
+    StillActive,
+    /// The site could not say.
+    Unknown,
+}
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// The system's.
+    #[default]
+    System,
+    /// Indonesian.
+    Id,
+    /// English.
+    En,
+}
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// The system's.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// The user's settings (non-secret, `settings.json` beside the vault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// The interface language.
+    #[serde(default)]
+    pub language: Language,
+    /// The colour theme.
+    #[serde(default)]
+    pub theme: Theme,
+    /// FLAG_SECURE on Android.
+    #[serde(default = "yes")]
+    pub screenshot_protection: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            language: Language::System,
+            theme: Theme::System,
+            screenshot_protection: true,
+        }
+    }
+}
+
+/// One third-party licence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Licence {
+    /// The crate or package family.
+    pub name: &'static str,
+    /// Its licence.
+    pub licence: &'static str,
+}
+
+/// The About screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct About {
+    /// The app's version.
+    pub version: &'static str,
+    /// "Linux x86_64", ...
+    pub platform: String,
+    /// The data folder.
+    pub data_dir: String,
+    /// Third-party licences.
+    pub licences: Vec<Licence>,
+}
+
+/// The licences of what the app is built from, per family.
+pub(crate) const LICENCES: &[Licence] = &[
+    Licence {
+        name: "Tauri and its plugins",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "tokio, reqwest, hyper, axum",
+        licence: "MIT",
+    },
+    Licence {
+        name: "rustls, webpki-roots",
+        licence: "MIT OR Apache-2.0 OR ISC; CDLA-Permissive-2.0",
+    },
+    Licence {
+        name: "ring",
+        licence: "Apache-2.0 AND ISC",
+    },
+    Licence {
+        name: "RustCrypto (hmac, sha1, sha2)",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "rxing (ZXing)",
+        licence: "Apache-2.0",
+    },
+    Licence {
+        name: "image, zune-jpeg",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "keyring-core and its stores",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "serde, serde_json, thiserror, zeroize",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "Svelte",
+        licence: "MIT",
+    },
+];
+
+/// An enrollment settled at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveredView {
+    /// The account's id.
+    pub account_id: String,
+    /// Its user ID.
+    pub user_id: String,
+    /// Its site.
+    pub server: String,
+    /// `finished`, `rolledBack` or `unresolved`.
+    pub outcome: &'static str,
+}
+
+/// The `site-state` event's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteStateEvent {
+    /// The site.
+    pub server: String,
+    /// Its new state.
+    pub state: SiteState,
+}

@@ -1,0 +1,153 @@
+//! An app over a temporary vault (keystore mocked) and a recording host.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    dead_code,
+    unreachable_pub
+)]
+
+use std::io::Cursor;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use image::{GrayImage, ImageFormat, Luma};
+use qrcode::{Color, QrCode};
+use serde_json::Value;
+use spse_auth_app::app::{App, Host, Options};
+use spse_auth_app::error::AppError;
+use spse_vault::{Keystore, Vault};
+use zeroize::Zeroizing;
+
+/// Events and the clipboard, recorded.
+#[derive(Default)]
+pub struct Recorder {
+    pub events: Mutex<Vec<(String, Value)>>,
+    pub clipboard: Mutex<Option<String>>,
+    pub image: Mutex<Option<(u32, u32, Vec<u8>)>>,
+}
+
+impl Host for Recorder {
+    fn emit(&self, event: &str, payload: Value) {
+        self.events
+            .lock()
+            .unwrap()
+            .push((event.to_owned(), payload));
+    }
+
+    fn write_clipboard(&self, text: &str) -> Result<(), AppError> {
+        *self.clipboard.lock().unwrap() = Some(text.to_owned());
+        Ok(())
+    }
+
+    fn read_clipboard_text(&self) -> Option<Zeroizing<String>> {
+        self.clipboard.lock().unwrap().clone().map(Zeroizing::new)
+    }
+
+    fn read_clipboard_image(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {
+        self.image
+            .lock()
+            .unwrap()
+            .clone()
+            .map(|(w, h, rgba)| (w, h, Zeroizing::new(rgba)))
+    }
+}
+
+impl Recorder {
+    /// The events named `name` so far.
+    pub fn named(&self, name: &str) -> Vec<Value> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(event, _)| event == name)
+            .map(|(_, payload)| payload.clone())
+            .collect()
+    }
+
+    /// Every event as JSON text.
+    pub fn all_text(&self) -> String {
+        serde_json::to_string(&*self.events.lock().unwrap()).unwrap()
+    }
+}
+
+/// An app over a fresh vault in `dir`.
+pub struct TestApp {
+    pub app: Arc<App>,
+    pub host: Arc<Recorder>,
+    pub store: Arc<keyring_core::mock::Store>,
+}
+
+impl TestApp {
+    pub fn open(dir: &Path) -> TestApp {
+        let store = keyring_core::mock::Store::new().unwrap();
+        let host = Arc::new(Recorder::default());
+        let app = App::open(options(dir), Ok(Keystore::new(store.clone())), host.clone()).unwrap();
+        TestApp { app, host, store }
+    }
+
+    /// The same vault opened as another process (the CLI) would.
+    pub fn other_process(&self, dir: &Path) -> Vault {
+        Vault::open(dir, Keystore::new(self.store.clone())).unwrap()
+    }
+
+    /// Waits up to `within` for an event `name` whose payload satisfies `test`.
+    pub async fn wait_for(
+        &self,
+        name: &str,
+        within: Duration,
+        test: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let start = Instant::now();
+        loop {
+            if let Some(found) = self.host.named(name).into_iter().rev().find(|v| test(v)) {
+                return found;
+            }
+            assert!(
+                start.elapsed() < within,
+                "no {name} event within {within:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+pub fn options(dir: &Path) -> Options {
+    Options {
+        data_dir: dir.to_owned(),
+        device_name: "SPSE Auth (test)".into(),
+        trust_root: None,
+        visible: false,
+    }
+}
+
+/// `text` as a QR code, 4 px a module with a quiet zone, on white.
+pub fn qr_picture(text: &str) -> GrayImage {
+    const SCALE: u32 = 4;
+    let code = QrCode::new(text).unwrap();
+    let modules = u32::try_from(code.width()).unwrap();
+    let side = (modules + 8) * SCALE;
+    let mut image = GrayImage::from_pixel(side, side, Luma([255]));
+    for (i, color) in code.to_colors().into_iter().enumerate() {
+        if color == Color::Dark {
+            let i = u32::try_from(i).unwrap();
+            let (mx, my) = ((i % modules + 4) * SCALE, (i / modules + 4) * SCALE);
+            for dy in 0..SCALE {
+                for dx in 0..SCALE {
+                    image.put_pixel(mx + dx, my + dy, Luma([0]));
+                }
+            }
+        }
+    }
+    image
+}
+
+/// `text` as a PNG of its QR code.
+pub fn qr_png(text: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    qr_picture(text)
+        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        .unwrap();
+    bytes
+}
