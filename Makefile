@@ -3,20 +3,42 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run deps lint unit browser bench bench-qr fuzz
+.PHONY: test run app ui ui-test app-smoke deps lint unit browser bench bench-qr bench-app fuzz
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps lint unit browser
+test: deps ui lint ui-test unit browser app-smoke
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
-	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log
+	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
+	  /^app-smoke: / {p += 1} \
+	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log
 
-## Until the app lands, `make run` starts the bundled sandbox SPSE site with
-## its demo users; README shows the CLI enrolling and approving logins on it.
-run: deps
-	$(CARGO) build --locked -p spse-sandbox -p spse-auth
-	@mkdir -p target/run
-	@echo 'SPSE sandbox: open the URL below; approve logins with target/debug/spse-auth (README). Ctrl-C stops it.'
-	./target/debug/spse-sandbox --listen 127.0.0.1:8080 --db target/run/sandbox.db --seed-demo
+## The app (its UI built first) beside the bundled sandbox SPSE site with its
+## demo users, the app's vault in target/run/vault; without a display it
+## says how to run it under xvfb-run.
+run: deps ui
+	$(CARGO) build --locked -p spse-sandbox -p spse-auth -p spse-auth-app
+	scripts/run-app.sh
+
+## The release app binary, target/release/spse-auth-app (serving ui/dist).
+app: deps ui
+	$(CARGO) build --release --locked -p spse-auth-app
+
+## The web UI into ui/dist (npm packages from the lockfile).
+ui: deps
+	cd ui && { [ -d node_modules ] && cmp -s package-lock.json node_modules/.package-lock.json || npm ci --no-audit --no-fund --loglevel=error; }
+	cd ui && npm run build
+
+## The UI's checks: svelte-check, Vitest, and every screen in Chromium (mocked
+## IPC, both languages and themes, 360 and 1024 px, axe-core): screenshots
+## in target/ui-screens.
+ui-test: ui
+	@mkdir -p target
+	set -o pipefail; cd ui && { npm run check && npm test && npm run screens; } 2>&1 | tee ../target/ui.log
+
+## The real app binary under Xvfb and a real gnome-keyring, on a vault the CLI filled.
+app-smoke: deps ui
+	$(CARGO) build --locked -p spse-auth -p spse-auth-app
+	set -o pipefail; scripts/app_smoke.sh target/debug/spse-auth-app 2>&1 | tee target/app-smoke.log
 
 deps:
 	@scripts/install-deps.sh
@@ -41,12 +63,17 @@ browser:
 
 ## Benchmarks; writes their table into docs/benchmarks.md. Results of
 ## earlier runs are ignored (target/criterion/.run-start).
-bench: deps bench-qr
+bench: deps bench-qr bench-app
 	@mkdir -p target/criterion && touch target/criterion/.run-start
 	$(CARGO) bench --locked -p spse-otp --bench codes
 	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
 	$(CARGO) bench --locked -p spse-client --bench protocol
 	python3 scripts/bench_table.py docs/benchmarks.md
+
+## The app's cold start beside KeePassXC's, the UI bundle and binary sizes.
+bench-app: app
+	$(CARGO) build --locked -p spse-auth
+	scripts/app_bench.sh
 
 ## spse-qr beside zbarimg (installed if missing) on a generated corpus of
 ## pictures, one process per picture, then its in-process criterion bench.

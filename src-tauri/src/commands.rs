@@ -170,6 +170,20 @@ pub async fn about(state: AppState<'_>) -> Result<About, AppError> {
 /// The window became visible (polling runs) or hidden (it stops).
 #[tauri::command]
 pub async fn set_foreground(state: AppState<'_>, visible: bool) -> Result<(), AppError> {
+    trace_first_paint(visible);
     state.set_foreground(visible);
     Ok(())
+}
+
+/// With `SPSE_AUTH_TRACE_STARTUP` set, prints `startup: painted` on stderr
+/// the first time the UI says it is visible, which it does once its first
+/// codes are painted: `scripts/app_window.py` times a cold start by it.
+fn trace_first_paint(visible: bool) {
+    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if visible
+        && std::env::var_os("SPSE_AUTH_TRACE_STARTUP").is_some()
+        && !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        eprintln!("startup: painted");
+    }
 }

@@ -196,9 +196,17 @@ export async function start(): Promise<void> {
   ]).catch(() => undefined);
 
   await loadAccounts();
-  void api.setForeground(!document.hidden).catch(() => undefined);
   document.addEventListener('visibilitychange', () => {
     void api.setForeground(!document.hidden).catch(() => undefined);
     if (!document.hidden) void refreshCodes();
   });
+  if (document.hidden) {
+    void api.setForeground(false).catch(() => undefined);
+    return;
+  }
+  // Told after the first codes are on screen (two frames: rendered, then
+  // painted), so the Rust side can time a cold start to the first codes.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => void api.setForeground(!document.hidden).catch(() => undefined)),
+  );
 }
