@@ -432,35 +432,15 @@ impl App {
         Ok(())
     }
 
-    /// The `next_hotp` command: the HOTP counter moves on and is saved (the
-    /// account is stored again with the new counter, label kept).
+    /// The `next_hotp` command: the HOTP counter moves on and is saved, the
+    /// account keeping its id, label and place.
     pub fn next_hotp(self: &Arc<Self>, id: &str) -> Result<(), AppError> {
         {
-            let mut vault = self.vault()?;
-            let stored = vault
-                .get(id)
-                .cloned()
-                .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() })?;
-            let account = &stored.account;
-            let Kind::Hotp { counter } = account.kind() else {
+            if self.vault()?.advance_hotp(id)?.is_none() {
                 return Err(AppError::new(
                     ErrorCode::PayloadInvalid,
                     "type: only an HOTP account has a counter to move on",
                 ));
-            };
-            let moved = Account::new(
-                account.issuer().map(str::to_owned),
-                account.name().to_owned(),
-                account.algorithm(),
-                account.digits(),
-                Kind::Hotp {
-                    counter: counter.saturating_add(1),
-                },
-                account.secret().clone(),
-            )?;
-            let new_id = vault.add(moved, stored.site.clone(), true)?;
-            if stored.label.is_some() {
-                vault.rename(&new_id, stored.label.as_deref())?;
             }
         }
         self.changed();

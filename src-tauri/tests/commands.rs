@@ -400,6 +400,7 @@ async fn codes_only_accounts_are_added_renamed_moved_on_and_removed() {
         Some("Tabungan"),
         "the label is kept"
     );
+    assert_eq!(moved.id, hotp, "the id is kept");
     assert_eq!(code(t.app.next_hotp(&github)), ErrorCode::PayloadInvalid);
 
     assert_eq!(

@@ -177,6 +177,21 @@ impl Account {
     pub fn secret(&self) -> &Secret {
         &self.secret
     }
+
+    /// The same HOTP account one counter step on (RFC 4226 §5.2: the counter
+    /// moves on after each code shown), or `None` for TOTP. The counter
+    /// stops at `u64::MAX` rather than wrapping back to codes already used.
+    pub fn with_next_counter(&self) -> Option<Account> {
+        let Kind::Hotp { counter } = self.kind else {
+            return None;
+        };
+        Some(Account {
+            kind: Kind::Hotp {
+                counter: counter.saturating_add(1),
+            },
+            ..self.clone()
+        })
+    }
 }
 
 /// Refuses names that are too long or hold control characters (a newline

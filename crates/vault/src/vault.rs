@@ -432,6 +432,25 @@ impl Vault {
         })
     }
 
+    /// Moves an HOTP account's counter one step on, in place (its id, label,
+    /// order and site stay), and returns the new counter; `None` for a TOTP
+    /// account, which has no counter and is left as it is.
+    pub fn advance_hotp(&mut self, id: &str) -> Result<Option<u64>> {
+        self.change(|data| {
+            let index = find(&data.accounts, id)?;
+            let stored = &mut data.accounts[index];
+            let Some(next) = stored.account.with_next_counter() else {
+                return Ok(None);
+            };
+            let counter = match next.kind() {
+                spse_otp::Kind::Hotp { counter } => counter,
+                spse_otp::Kind::Totp { .. } => return Ok(None),
+            };
+            stored.account = next;
+            Ok(Some(counter))
+        })
+    }
+
     /// Puts the accounts in the order of `ids`, which must name each once.
     pub fn reorder(&mut self, ids: &[&str]) -> Result<()> {
         self.change(|data| {

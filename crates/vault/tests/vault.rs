@@ -492,3 +492,24 @@ impl keyring_core::api::CredentialStoreApi for DeadStore {
         self
     }
 }
+
+#[test]
+fn an_hotp_counter_moves_on_in_place() {
+    let (dir, keystore) = setup();
+    let mut vault = Vault::open(dir.path(), keystore.clone()).unwrap();
+    let hotp = Payload::parse("otpauth://hotp/Bank:alice?secret=JBSWY3DPEHPK3PXP&counter=7")
+        .unwrap()
+        .accounts()[0]
+        .clone();
+    let id = vault.add(hotp, None, false).unwrap();
+    let totp = vault.add(account("GitHub", "alice"), None, false).unwrap();
+    vault.rename(&id, Some("Bank")).unwrap();
+    assert_eq!(vault.advance_hotp(&id).unwrap(), Some(8));
+    assert_eq!(vault.advance_hotp(&totp).unwrap(), None);
+    // Kept in place, and on disk.
+    let again = Vault::open(dir.path(), keystore).unwrap();
+    let stored = again.get(&id).unwrap();
+    assert_eq!(stored.account.kind(), spse_otp::Kind::Hotp { counter: 8 });
+    assert_eq!(stored.label.as_deref(), Some("Bank"));
+    assert_eq!(again.accounts()[0].id, id);
+}
