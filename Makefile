@@ -3,14 +3,14 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run app ui ui-test app-smoke deps lint unit browser bench bench-qr bench-app fuzz
+.PHONY: test run app ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app fuzz
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps ui lint ui-test unit browser app-smoke
+test: deps ui lint ui-test unit browser app-smoke e2e
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
 	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
 	  /^app-smoke: / {p += 1} \
-	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log
+	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log target/e2e.log
 
 ## The app (its UI built first) beside the bundled sandbox SPSE site with its
 ## demo users, the app's vault in target/run/vault; without a display it
@@ -39,6 +39,17 @@ ui-test: ui
 app-smoke: deps ui
 	$(CARGO) build --locked -p spse-auth -p spse-auth-app
 	set -o pipefail; scripts/app_smoke.sh target/debug/spse-auth-app 2>&1 | tee target/app-smoke.log
+
+## End to end, nothing mocked: the built app driven over WebDriver
+## (tauri-driver + WebKitWebDriver) under Xvfb and a private gnome-keyring,
+## the sandbox, and Chromium on its pages. Screenshots of every step in
+## target/e2e; the approval latencies into docs/benchmarks.md.
+e2e: deps ui
+	$(CARGO) build --locked -p spse-auth -p spse-sandbox -p spse-auth-app
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@rm -rf target/e2e && mkdir -p target/e2e
+	set -o pipefail; cd tests/e2e && ../../scripts/with-secret-service.sh \
+	  xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 2>&1 | tee ../../target/e2e.log
 
 deps:
 	@scripts/install-deps.sh

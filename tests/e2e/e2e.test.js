@@ -1,0 +1,244 @@
+// End to end, nothing mocked: the built app (target/debug/spse-auth-app)
+// driven over WebDriver (tauri-driver + WebKitWebDriver), the sandbox SPSE
+// site on a temporary database, and Debian's Chromium (playwright-core)
+// driving the site's pages as the official would. Run by `make e2e` inside
+// scripts/with-secret-service.sh and xvfb-run. Every step saves the app's
+// and the browser's screenshots into target/e2e/; a failing step names
+// itself and both screenshots, and quotes what both screens showed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+import { Session, startDriver } from './webdriver.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const bin = (name) => process.env[`${name.toUpperCase().replaceAll('-', '_')}_BIN`] ?? join(root, 'target', 'debug', name);
+const driverBin = process.env.TAURI_DRIVER ?? join(homedir(), '.cache', 'spse-auth-tools', 'bin', 'tauri-driver');
+const shots = join(root, 'target', 'e2e');
+const scratch = mkdtempSync(join(tmpdir(), 'spse-e2e-'));
+const dataDir = join(scratch, 'vault');
+
+let sandbox;
+let base;
+let browser;
+let page;
+let driver;
+let app;
+/** Latency samples, in ms. */
+const sheetLatency = [];
+const approveLatency = [];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startSandbox() {
+  sandbox = spawn(bin('spse-sandbox'), [
+    '--listen', '127.0.0.1:0', '--db', join(scratch, 'sandbox.db'), '--seed-demo',
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: sandbox.stdout });
+  base = await new Promise((done, fail) => {
+    lines.once('line', (line) => done(line.replace('listening on ', '').trim()));
+    sandbox.once('exit', () => fail(new Error('spse-sandbox exited')));
+  });
+  lines.on('line', () => {});
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
+  // The language is set before the app starts: Indonesian, as the site.
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ language: 'id' }));
+  assert.ok(existsSync(driverBin), `tauri-driver not found at ${driverBin} (make deps installs it)`);
+  await startSandbox();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  page = await context.newPage();
+  // tauri-driver passes its environment on to the app.
+  driver = await startDriver(driverBin, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir });
+  app = await Session.create(driver.url, bin('spse-auth-app'));
+  await app.waitText(/Tambah akun/, 20_000);
+});
+
+after(async () => {
+  await app?.delete();
+  driver?.child.kill();
+  await browser?.close();
+  sandbox?.kill();
+  writeLatencies();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+// ---- steps with screenshots ----
+
+let scenario = 'setup';
+let stepNo = 0;
+
+function begin(name) {
+  scenario = name;
+  stepNo = 0;
+}
+
+async function snap(label) {
+  const prefix = join(shots, `${scenario}-${String(stepNo).padStart(2, '0')}-${label}`);
+  const appShot = `${prefix}-app.png`;
+  const browserShot = `${prefix}-browser.png`;
+  try { writeFileSync(appShot, await app.screenshot()); } catch { /* the app may be gone */ }
+  try { await page.screenshot({ path: browserShot }); } catch { /* likewise */ }
+  return { appShot, browserShot };
+}
+
+/** Runs one step; saves both screens after it, or on failure says what both showed. */
+async function step(name, fn) {
+  stepNo += 1;
+  const label = name.replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase().slice(0, 40);
+  try {
+    const value = await fn();
+    await snap(label);
+    return value;
+  } catch (error) {
+    const { appShot, browserShot } = await snap(`${label}-FAILED`);
+    const appText = (await app.text().catch(() => '(no answer)')).replace(/\s+/g, ' ').slice(0, 600);
+    const pageText = (await page.innerText('body').catch(() => '(no answer)')).replace(/\s+/g, ' ').slice(0, 600);
+    throw new Error(
+      `${scenario}, step ${stepNo} "${name}" failed: ${error.message}\n` +
+      `  app screen (${appShot}): ${appText}\n` +
+      `  browser screen (${browserShot}) at ${page.url()}: ${pageText}`,
+      { cause: error },
+    );
+  }
+}
+
+// ---- browser helpers ----
+
+async function login(user) {
+  await page.goto(base);
+  await page.getByLabel('User ID').fill(user);
+  await page.getByLabel('Password').fill(`latihan-${user}`);
+  await page.getByRole('button', { name: 'Login' }).click();
+}
+
+async function logout() {
+  await page.goto(`${base}/beranda`);
+  await page.getByRole('button', { name: 'Logout' }).click();
+}
+
+/** Opens Aktivasi TOTP and saves a screenshot of the page with its QR. */
+async function aktivasiShot(file) {
+  await page.goto(`${base}/beranda`);
+  await page.getByRole('link', { name: /Aktivasi TOTP/ }).click();
+  await page.getByRole('img', { name: 'Kode QR aktivasi TOTP' }).waitFor();
+  await page.screenshot({ path: file });
+}
+
+/** The app's add screen, fed a picture through its file input. */
+async function addPicture(file) {
+  await app.click('Tambah akun');
+  await app.waitText(/Pilih gambar/);
+  await app.sendKeys('input[type=file]', file);
+}
+
+// ---- scenarios ----
+
+test('1 enroll from a screenshot of the Aktivasi QR', async () => {
+  begin('1-enroll');
+  const qr = join(shots, '1-enroll-aktivasi-qr.png');
+  await step('browser logs in as PPK2', async () => {
+    await login('PPK2');
+    await page.waitForURL('**/beranda');
+    await page.getByText('TOTP belum aktif').waitFor();
+  });
+  await step('browser shows the Aktivasi QR', () => aktivasiShot(qr));
+  await step('app reads the picture', async () => {
+    await addPicture(qr);
+    await app.waitText(/Server latihan/);
+  });
+  await step('app confirms the training server and adds', async () => {
+    await app.click('Saya mengerti ini server latihan');
+    await app.click('Tambah');
+    await app.waitText(/Akun ditambahkan/);
+    assert.match(await app.text(), /berhasil ditambahkan/);
+    assert.match(await app.text(), /User ID: PPK2/);
+  });
+  await step('browser says TOTP Aktif', async () => {
+    await page.goto(`${base}/beranda`);
+    await page.getByText('TOTP Aktif').waitFor();
+  });
+  await step('app lists the account under its site', async () => {
+    await app.click('Selesai');
+    await app.waitText(/PPK2/);
+    const host = new URL(base).host;
+    const text = await app.text();
+    assert.ok(text.includes(host) || /SPSE|LPSE|Latihan/i.test(text), `the site is not named: ${text}`);
+  });
+});
+
+/** One login approved from the app; returns after the app says it was accepted. */
+async function approveOnce() {
+  await step('browser logs out', logout);
+  const t0 = await step('browser logs in again', async () => {
+    const start = Date.now();
+    await login('PPK2');
+    return start;
+  });
+  const number = await step('app shows Authorize login? by itself', async () => {
+    const seen = await app.waitText(/Authorize login\?/, 10_000);
+    sheetLatency.push(seen - t0);
+    await page.waitForURL('**/login/wait');
+    const n = (await page.locator('#number').textContent()).trim();
+    const text = await app.text();
+    assert.match(text, /PPK2/);
+    assert.ok(text.includes(new URL(base).host), `the sheet does not name the site: ${text}`);
+    return n;
+  });
+  await step('app: number typed', () => app.sendKeys('#login-number', number));
+  await step('app: Ya, browser reaches Beranda', async () => {
+    const start = Date.now();
+    await app.click('Ya');
+    await page.waitForURL('**/beranda', { timeout: 10_000 });
+    approveLatency.push(Date.now() - start);
+    await page.getByText('Selamat datang, PPK2').waitFor();
+  });
+  await step('app says Login PPK2 diterima', async () => {
+    await app.waitText(/Login PPK2 diterima/);
+    await app.click('OK');
+  });
+}
+
+test('2 approve with the number', async () => {
+  begin('2-approve');
+  for (let run = 0; run < 3; run++) await approveOnce();
+});
+
+// ---- latencies into docs/benchmarks.md ----
+
+function writeLatencies() {
+  if (sheetLatency.length === 0 || approveLatency.length === 0) return;
+  const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const max = (xs) => Math.max(...xs);
+  const lines = [
+    '| Measure | Runs | p50 | max | Goal |',
+    '|---|---|---|---|---|',
+    `| Login created in the browser → Authorize login? visible in the app | ${sheetLatency.length} | ${p50(sheetLatency)} ms | ${max(sheetLatency)} ms | < 1 s |`,
+    `| Ya tapped in the app → the browser on Beranda | ${approveLatency.length} | ${p50(approveLatency)} ms | ${max(approveLatency)} ms | < 0.5 s |`,
+  ];
+  const table = lines.join('\n') + '\n';
+  writeFileSync(join(shots, 'latency.md'), table);
+  const doc = join(root, 'docs', 'benchmarks.md');
+  const text = readFileSync(doc, 'utf8');
+  const start = '<!-- e2e:start -->';
+  const end = '<!-- e2e:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  const when = new Date().toISOString().slice(0, 10);
+  const block = `${start}\n${table}\n_${when}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}._\n`;
+  writeFileSync(doc, text.slice(0, a) + block + text.slice(b));
+}
