@@ -35,9 +35,14 @@ const approveLatency = [];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function startSandbox() {
+const CHALLENGE_TTL = 8;
+
+/** Starts the sandbox, on `listen` (the same address again after a stop). */
+async function startSandbox(listen = '127.0.0.1:0') {
   sandbox = spawn(bin('spse-sandbox'), [
-    '--listen', '127.0.0.1:0', '--db', join(scratch, 'sandbox.db'), '--seed-demo',
+    '--listen', listen, '--db', join(scratch, 'sandbox.db'), '--seed-demo',
+    // Short logins for the expiry scenario, and no push limit across the runs.
+    '--challenge-ttl', String(CHALLENGE_TTL), '--push-limit', '1000',
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: sandbox.stdout });
   base = await new Promise((done, fail) => {
@@ -125,9 +130,10 @@ async function login(user) {
   await page.getByRole('button', { name: 'Login' }).click();
 }
 
+/** A fresh browser session: the site's cookies dropped. */
 async function logout() {
-  await page.goto(`${base}/beranda`);
-  await page.getByRole('button', { name: 'Logout' }).click();
+  await page.context().clearCookies();
+  await page.goto(base);
 }
 
 /** Opens Aktivasi TOTP and saves a screenshot of the page with its QR. */
@@ -147,11 +153,12 @@ async function addPicture(file) {
 
 // ---- scenarios ----
 
-test('1 enroll from a screenshot of the Aktivasi QR', async () => {
-  begin('1-enroll');
-  const qr = join(shots, '1-enroll-aktivasi-qr.png');
-  await step('browser logs in as PPK2', async () => {
-    await login('PPK2');
+/** Enrolls `user` from a screenshot of its Aktivasi page, as scenario 1 checks. */
+async function enroll(user) {
+  const qr = join(shots, `${scenario}-aktivasi-qr-${user}.png`);
+  await step(`browser logs in as ${user}`, async () => {
+    await logout();
+    await login(user);
     await page.waitForURL('**/beranda');
     await page.getByText('TOTP belum aktif').waitFor();
   });
@@ -165,7 +172,7 @@ test('1 enroll from a screenshot of the Aktivasi QR', async () => {
     await app.click('Tambah');
     await app.waitText(/Akun ditambahkan/);
     assert.match(await app.text(), /berhasil ditambahkan/);
-    assert.match(await app.text(), /User ID: PPK2/);
+    assert.match(await app.text(), new RegExp(`User ID: ${user}`));
   });
   await step('browser says TOTP Aktif', async () => {
     await page.goto(`${base}/beranda`);
@@ -173,31 +180,40 @@ test('1 enroll from a screenshot of the Aktivasi QR', async () => {
   });
   await step('app lists the account under its site', async () => {
     await app.click('Selesai');
-    await app.waitText(/PPK2/);
-    const host = new URL(base).host;
-    const text = await app.text();
-    assert.ok(text.includes(host) || /SPSE|LPSE|Latihan/i.test(text), `the site is not named: ${text}`);
+    await app.waitText(new RegExp(user));
   });
+}
+
+test('1 enroll from a screenshot of the Aktivasi QR', async () => {
+  begin('1-enroll');
+  await enroll('PPK2');
+  const text = await app.text();
+  assert.ok(text.includes(new URL(base).host), `the list does not name the site: ${text}`);
 });
 
-/** One login approved from the app; returns after the app says it was accepted. */
-async function approveOnce() {
+/** Logs `user` in again; returns the number once the app shows the sheet by itself. */
+async function loginAndSheet(user) {
   await step('browser logs out', logout);
-  const t0 = await step('browser logs in again', async () => {
+  const t0 = await step(`browser logs in again as ${user}`, async () => {
     const start = Date.now();
-    await login('PPK2');
+    await login(user);
     return start;
   });
-  const number = await step('app shows Authorize login? by itself', async () => {
+  return step('app shows Authorize login? by itself', async () => {
     const seen = await app.waitText(/Authorize login\?/, 10_000);
     sheetLatency.push(seen - t0);
     await page.waitForURL('**/login/wait');
     const n = (await page.locator('#number').textContent()).trim();
     const text = await app.text();
-    assert.match(text, /PPK2/);
+    assert.match(text, new RegExp(user));
     assert.ok(text.includes(new URL(base).host), `the sheet does not name the site: ${text}`);
     return n;
   });
+}
+
+/** One login approved from the app; returns after the app says it was accepted. */
+async function approveOnce() {
+  const number = await loginAndSheet('PPK2');
   await step('app: number typed', () => app.sendKeys('#login-number', number));
   await step('app: Ya, browser reaches Beranda', async () => {
     const start = Date.now();
@@ -215,6 +231,55 @@ async function approveOnce() {
 test('2 approve with the number', async () => {
   begin('2-approve');
   for (let run = 0; run < 3; run++) await approveOnce();
+});
+
+test('3 deny and report', async () => {
+  begin('3-deny');
+  await loginAndSheet('PPK2');
+  await step('app: Tidak, browser refused', async () => {
+    await app.click('Tidak');
+    await page.getByText('Login ditolak.').waitFor({ timeout: 10_000 });
+  });
+  await step('app says Login PPK2 ditolak', async () => {
+    await app.waitText(/Login PPK2 ditolak/);
+    await app.click('OK');
+  });
+
+  // "Bukan saya" pauses the site's prompts for that user: another official.
+  begin('3-report');
+  await enroll('pokja1');
+  await loginAndSheet('pokja1');
+  await step('app: Bukan saya, browser refused', async () => {
+    await app.click('Bukan saya');
+    await page.getByText('Login ditolak.').waitFor({ timeout: 10_000 });
+  });
+  await step('app says Login pokja1 dilaporkan', async () => {
+    await app.waitText(/Login pokja1 dilaporkan/);
+    await app.click('OK');
+  });
+  await step('prompts paused: the next login asks for the code', async () => {
+    await logout();
+    await login('pokja1');
+    await page.waitForURL('**/login/code');
+    await sleep(1500);
+    assert.doesNotMatch(await app.text(), /Authorize login\?/);
+  });
+});
+
+test('4 expiry', async () => {
+  begin('4-expiry');
+  await loginAndSheet('PPK2');
+  await step('no answer: the app says the login expired', async () => {
+    await app.waitText(/Permintaan login kedaluwarsa/, (CHALLENGE_TTL + 5) * 1000);
+  });
+  await step('browser says the time ran out', async () => {
+    await page.getByText('Waktu habis. Silakan login kembali.').waitFor({ timeout: 5_000 });
+  });
+  await step('app: OK closes the sheet', async () => {
+    await app.click('OK');
+    await sleep(300);
+    assert.doesNotMatch(await app.text(), /Authorize login\?|kedaluwarsa/);
+  });
 });
 
 // ---- latencies into docs/benchmarks.md ----
