@@ -154,7 +154,7 @@ async function addPicture(file) {
 // ---- scenarios ----
 
 /** Enrolls `user` from a screenshot of its Aktivasi page, as scenario 1 checks. */
-async function enroll(user) {
+async function enroll(user, { replace = false } = {}) {
   const qr = join(shots, `${scenario}-aktivasi-qr-${user}.png`);
   await step(`browser logs in as ${user}`, async () => {
     await logout();
@@ -167,9 +167,14 @@ async function enroll(user) {
     await addPicture(qr);
     await app.waitText(/Server latihan/);
   });
+  if (replace) {
+    await step('app asks to replace the existing account', async () => {
+      await app.waitText(/Ganti akun yang sudah ada\?/);
+    });
+  }
   await step('app confirms the training server and adds', async () => {
     await app.click('Saya mengerti ini server latihan');
-    await app.click('Tambah');
+    await app.click(replace ? 'Ganti akun' : 'Tambah');
     await app.waitText(/Akun ditambahkan/);
     assert.match(await app.text(), /berhasil ditambahkan/);
     assert.match(await app.text(), new RegExp(`User ID: ${user}`));
@@ -280,6 +285,107 @@ test('4 expiry', async () => {
     await sleep(300);
     assert.doesNotMatch(await app.text(), /Authorize login\?|kedaluwarsa/);
   });
+});
+
+/** The code the app's list shows for `user`, digits only. */
+async function codeOnScreen(user) {
+  return app.exec(
+    `const row = [...document.querySelectorAll('li.row')].find((r) => r.innerText.includes(arguments[0]));
+     return row ? row.querySelector('.code .digits')?.textContent.replace(/\\D/g, '') ?? '' : '';`,
+    user,
+  );
+}
+
+test('5 provider types the code from the app', async () => {
+  begin('5-provider');
+  await enroll('penyedia1');
+  const enrolledStep = Math.floor(Date.now() / 30_000);
+  await step('browser: code login for penyedia1', async () => {
+    await logout();
+    await login('penyedia1');
+    await page.waitForURL('**/login/code');
+  });
+  // The enrollment used the current code; the site takes each code once.
+  const code = await step('app shows the next code', async () => {
+    while (Math.floor(Date.now() / 30_000) === enrolledStep) await sleep(250);
+    await sleep(1500);
+    const c = await codeOnScreen('penyedia1');
+    assert.match(c, /^[0-9]{6}$/);
+    return c;
+  });
+  await step('browser: code typed, accepted', async () => {
+    await page.getByLabel(/Masukkan 6 digit kode/).fill(code);
+    await page.getByRole('button', { name: 'Kirim' }).click();
+    await page.waitForURL('**/beranda');
+    await page.getByText('Selamat datang, penyedia1').waitFor();
+  });
+});
+
+test('6 disable and delete', async () => {
+  begin('6-delete');
+  await step('app: delete while TOTP is active warns', async () => {
+    await app.click('Rincian penyedia1');
+    await app.click('Hapus akun');
+    await app.waitText(/TOTP masih aktif di situs ini/);
+    assert.match(await app.text(), /Tetap hapus/);
+  });
+  await step('app: Batal keeps the account', async () => {
+    await app.click('Batal');
+    await sleep(300);
+    assert.doesNotMatch(await app.text(), /TOTP masih aktif di situs ini/);
+  });
+  await step('browser: Disable TOTP', async () => {
+    await page.goto(`${base}/beranda`);
+    await page.getByRole('button', { name: 'Disable TOTP' }).click();
+    await page.goto(`${base}/beranda`);
+    await page.getByText('TOTP belum aktif').waitFor();
+  });
+  await step('app: delete now asks with no warning', async () => {
+    await app.click('Hapus akun');
+    await app.waitText(/Hapus akun ini\?/);
+    assert.doesNotMatch(await app.text(), /TOTP masih aktif|Situs tidak bisa ditanya/);
+  });
+  await step('app: Hapus removes the account', async () => {
+    await app.click('Hapus');
+    await app.waitText(/Akun dihapus/);
+    await sleep(300);
+    assert.equal(await codeOnScreen('penyedia1'), '');
+    assert.match(await app.text(), /PPK2/);
+  });
+  await step('browser: the site forgot the device, login needs no code', async () => {
+    await logout();
+    await login('penyedia1');
+    await page.waitForURL('**/beranda');
+    await page.getByText('TOTP belum aktif').waitFor();
+  });
+});
+
+test('7 reset and re-enroll', async () => {
+  begin('7-reset');
+  await step('browser: Reset TOTP mails a link', async () => {
+    await logout();
+    await page.goto(`${base}/totp/reset`);
+    await page.getByLabel('User ID').fill('PPK2');
+    await page.getByRole('button', { name: 'Kirim tautan reset' }).click();
+    await page.getByRole('link', { name: 'Buka mailbox' }).click();
+  });
+  await step('browser: the mailbox link resets TOTP', async () => {
+    await page.getByLabel('User ID').fill('PPK2');
+    await page.getByLabel('Password email').fill('surat-PPK2');
+    await page.getByRole('button', { name: 'Buka' }).click();
+    await page.getByRole('link', { name: 'Reset TOTP' }).click();
+    await page.getByRole('button', { name: 'Reset TOTP' }).click();
+    await page.getByText('telah direset').waitFor();
+  });
+  await enroll('PPK2', { replace: true });
+  await step('app lists PPK2 once', async () => {
+    const rows = await app.exec(
+      `return [...document.querySelectorAll('li.row')].filter((r) => r.innerText.includes('PPK2')).length;`,
+    );
+    assert.equal(rows, 1);
+  });
+  // The new account answers logins.
+  await approveOnce();
 });
 
 // ---- latencies into docs/benchmarks.md ----
