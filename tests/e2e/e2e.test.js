@@ -8,12 +8,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import QRCode from 'qrcode';
 import { Session, startDriver } from './webdriver.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -36,13 +37,16 @@ const approveLatency = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const CHALLENGE_TTL = 8;
+const QR_TTL = 20;
+/** The enrolled secrets (base32), for the restart scenario's look through the data folder. */
+const secrets = new Map();
 
 /** Starts the sandbox, on `listen` (the same address again after a stop). */
 async function startSandbox(listen = '127.0.0.1:0') {
   sandbox = spawn(bin('spse-sandbox'), [
     '--listen', listen, '--db', join(scratch, 'sandbox.db'), '--seed-demo',
     // Short logins for the expiry scenario, and no push limit across the runs.
-    '--challenge-ttl', String(CHALLENGE_TTL), '--push-limit', '1000',
+    '--challenge-ttl', String(CHALLENGE_TTL), '--qr-ttl', String(QR_TTL), '--push-limit', '1000',
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: sandbox.stdout });
   base = await new Promise((done, fail) => {
@@ -162,7 +166,13 @@ async function enroll(user, { replace = false } = {}) {
     await page.waitForURL('**/beranda');
     await page.getByText('TOTP belum aktif').waitFor();
   });
-  await step('browser shows the Aktivasi QR', () => aktivasiShot(qr));
+  await step('browser shows the Aktivasi QR', async () => {
+    await aktivasiShot(qr);
+    const payload = await (await page.request.get(`${base}/totp/aktivasi/payload`)).text();
+    const secret = /[?&]secret=([A-Z2-7]+)/i.exec(payload)?.[1];
+    assert.ok(secret, `no secret in ${payload}`);
+    secrets.set(user, secret);
+  });
   await step('app reads the picture', async () => {
     await addPicture(qr);
     await app.waitText(/Server latihan/);
@@ -385,6 +395,114 @@ test('7 reset and re-enroll', async () => {
     assert.equal(rows, 1);
   });
   // The new account answers logins.
+  await approveOnce();
+});
+
+/** Every file under `dir`. */
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** RFC 4648 base32 to bytes. */
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.toUpperCase().replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+test('8 restart keeps the accounts, no secret in clear', async () => {
+  begin('8-restart');
+  await step('app quits', async () => {
+    await app.delete();
+    await sleep(500);
+  });
+  await step('app starts again and lists every account', async () => {
+    app = await Session.create(driver.url, bin('spse-auth-app'));
+    await app.waitText(/PPK2/, 20_000);
+    await app.waitText(/pokja1/);
+    assert.equal(await codeOnScreen('penyedia1'), '');
+  });
+  await step('no file in the data folder holds a secret in clear', async () => {
+    assert.ok(secrets.size >= 2);
+    for (const file of filesUnder(dataDir)) {
+      const bytes = readFileSync(file);
+      for (const [user, secret] of secrets) {
+        for (const needle of [Buffer.from(secret), Buffer.from(secret.toLowerCase()), base32(secret)]) {
+          assert.equal(bytes.indexOf(needle), -1, `${file} holds ${user}'s secret in clear`);
+        }
+      }
+    }
+  });
+  await approveOnce();
+});
+
+/** The add screen fed `file`; waits for the error `pattern`, then closes it. */
+async function badPicture(name, file, pattern, confirm = false) {
+  await step(`app: ${name}`, async () => {
+    await addPicture(file);
+    if (confirm) {
+      await app.waitText(/Server latihan|Terjadi kesalahan/);
+      if (/Server latihan/.test(await app.text())) {
+        await app.click('Saya mengerti ini server latihan');
+        await app.click('Tambah');
+      }
+    }
+    await app.waitText(pattern);
+  });
+  await step(`app: ${name}, closed, nothing lost`, async () => {
+    await app.click('Tutup');
+    await app.waitText(/PPK2/);
+    assert.match(await app.text(), /pokja1/);
+  });
+}
+
+test('9 bad input and faults', async () => {
+  begin('9-faults');
+  const noQr = join(shots, '9-faults-no-qr.png');
+  const link = join(shots, '9-faults-web-link-qr.png');
+  const expired = join(shots, '9-faults-expired-aktivasi.png');
+  await step('browser: a page with no QR', async () => {
+    await logout();
+    await page.screenshot({ path: noQr });
+    await QRCode.toFile(link, 'https://lpse.example.go.id/eproc4', { width: 360 });
+  });
+  await badPicture('a picture with no QR', noQr, /Tidak ada kode QR di gambar/);
+  await badPicture('a QR that is not an enrollment', link, /Kode QR ini bukan untuk autentikator/);
+
+  await step('browser: penyedia1 shows an Aktivasi QR, left to expire', async () => {
+    await login('penyedia1');
+    await page.waitForURL('**/beranda');
+    await aktivasiShot(expired);
+    await sleep((QR_TTL + 2) * 1000);
+  });
+  await badPicture('an expired enrollment QR', expired, /Kode QR kedaluwarsa/, true);
+
+  // The site goes away while a login waits, and comes back.
+  const address = new URL(base).host;
+  await loginAndSheet('PPK2');
+  const number = await page.locator('#number').textContent();
+  await step('sandbox stops while the prompt is open', async () => {
+    sandbox.kill();
+    await new Promise((r) => (sandbox.exitCode !== null ? r() : sandbox.once('exit', r)));
+  });
+  await step('app: Ya says the site cannot be reached', async () => {
+    await app.sendKeys('#login-number', number.trim());
+    await app.click('Ya');
+    await app.waitText(/Situs SPSE tidak bisa dihubungi|Terjadi kesalahan/);
+  });
+  await step('app: the prompt closes, the accounts are kept', async () => {
+    await app.click('Tutup');
+    await app.waitText(/PPK2/);
+    assert.match(await app.text(), /pokja1/);
+  });
+  await step('sandbox starts again on the same address', () => startSandbox(address));
+  // Prompts work again once the site is back.
   await approveOnce();
 });
 
