@@ -157,6 +157,25 @@ async function addPicture(file) {
 
 // ---- scenarios ----
 
+// The scenarios build on each other (the accounts enrolled, the site's state):
+// after one fails, the rest are skipped rather than failing for its reason.
+// E2E_LAST=<n> stops after scenario n.
+let failed = null;
+const last = Number(process.env.E2E_LAST ?? 99);
+function scenarioTest(name, fn) {
+  const n = parseInt(name, 10);
+  test(name, async (t) => {
+    if (n > last) return t.skip(`E2E_LAST=${last}`);
+    if (failed) return t.skip(`scenario ${failed} failed`);
+    try {
+      await fn(t);
+    } catch (error) {
+      failed = name;
+      throw error;
+    }
+  });
+}
+
 /** Enrolls `user` from a screenshot of its Aktivasi page, as scenario 1 checks. */
 async function enroll(user, { replace = false } = {}) {
   const qr = join(shots, `${scenario}-aktivasi-qr-${user}.png`);
@@ -199,7 +218,7 @@ async function enroll(user, { replace = false } = {}) {
   });
 }
 
-test('1 enroll from a screenshot of the Aktivasi QR', async () => {
+scenarioTest('1 enroll from a screenshot of the Aktivasi QR', async () => {
   begin('1-enroll');
   await enroll('PPK2');
   const text = await app.text();
@@ -243,12 +262,12 @@ async function approveOnce() {
   });
 }
 
-test('2 approve with the number', async () => {
+scenarioTest('2 approve with the number', async () => {
   begin('2-approve');
   for (let run = 0; run < 3; run++) await approveOnce();
 });
 
-test('3 deny and report', async () => {
+scenarioTest('3 deny and report', async () => {
   begin('3-deny');
   await loginAndSheet('PPK2');
   await step('app: Tidak, browser refused', async () => {
@@ -281,7 +300,7 @@ test('3 deny and report', async () => {
   });
 });
 
-test('4 expiry', async () => {
+scenarioTest('4 expiry', async () => {
   begin('4-expiry');
   await loginAndSheet('PPK2');
   await step('no answer: the app says the login expired', async () => {
@@ -306,7 +325,7 @@ async function codeOnScreen(user) {
   );
 }
 
-test('5 provider types the code from the app', async () => {
+scenarioTest('5 provider types the code from the app', async () => {
   begin('5-provider');
   await enroll('penyedia1');
   const enrolledStep = Math.floor(Date.now() / 30_000);
@@ -331,7 +350,7 @@ test('5 provider types the code from the app', async () => {
   });
 });
 
-test('6 disable and delete', async () => {
+scenarioTest('6 disable and delete', async () => {
   begin('6-delete');
   await step('app: delete while TOTP is active warns', async () => {
     await app.click('Rincian penyedia1');
@@ -370,7 +389,7 @@ test('6 disable and delete', async () => {
   });
 });
 
-test('7 reset and re-enroll', async () => {
+scenarioTest('7 reset and re-enroll', async () => {
   begin('7-reset');
   await step('browser: Reset TOTP mails a link', async () => {
     await logout();
@@ -416,7 +435,7 @@ function base32(text) {
   return Buffer.from(bytes);
 }
 
-test('8 restart keeps the accounts, no secret in clear', async () => {
+scenarioTest('8 restart keeps the accounts, no secret in clear', async () => {
   begin('8-restart');
   await step('app quits', async () => {
     await app.delete();
@@ -462,7 +481,7 @@ async function badPicture(name, file, pattern, confirm = false) {
   });
 }
 
-test('9 bad input and faults', async () => {
+scenarioTest('9 bad input and faults', async () => {
   begin('9-faults');
   const noQr = join(shots, '9-faults-no-qr.png');
   const link = join(shots, '9-faults-web-link-qr.png');

@@ -113,7 +113,7 @@ export class Session {
       const ok = await this.exec(
         `const want = arguments[0];
          const els = [...document.querySelectorAll('button, a, [role=button], label')];
-         const el = els.find((e) => e.offsetParent !== null && !e.disabled &&
+         const el = els.find((e) => e.getClientRects().length > 0 && !e.disabled &&
            ((e.innerText || '').trim() === want || e.getAttribute('aria-label') === want));
          if (!el) return false;
          el.click();
