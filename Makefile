@@ -3,14 +3,14 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run app ui ui-test app-smoke deps lint unit browser bench bench-qr bench-app fuzz
+.PHONY: test run app ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app bench-e2e fuzz
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps ui lint ui-test unit browser app-smoke
+test: deps ui lint ui-test unit browser app-smoke e2e
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
 	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
 	  /^axe-core: no serious or critical/ {p += 1} /^app-smoke: / {p += 1} \
-	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log
+	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log target/e2e.log
 
 ## The app (its UI built first) beside the bundled sandbox SPSE site with its
 ## demo users, the app's vault in target/run/vault; without a display it
@@ -40,6 +40,18 @@ app-smoke: deps ui
 	$(CARGO) build --locked -p spse-auth -p spse-auth-app
 	set -o pipefail; scripts/app_smoke.sh target/debug/spse-auth-app 2>&1 | tee target/app-smoke.log
 
+## End to end, nothing mocked: the built app driven over WebDriver
+## (tauri-driver + WebKitWebDriver) under Xvfb and a private gnome-keyring,
+## the sandbox, and Chromium on its pages. Screenshots of every step in
+## target/e2e, the approval latencies in target/e2e/latency.md (and in
+## docs/benchmarks.md under `make bench`).
+e2e: deps ui
+	$(CARGO) build --locked -p spse-auth -p spse-sandbox -p spse-auth-app
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@rm -rf target/e2e && mkdir -p target/e2e
+	set -o pipefail; cd tests/e2e && ../../scripts/with-secret-service.sh \
+	  xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 2>&1 | tee ../../target/e2e.log
+
 deps:
 	@scripts/install-deps.sh
 
@@ -63,12 +75,16 @@ browser:
 
 ## Benchmarks; writes their table into docs/benchmarks.md. Results of
 ## earlier runs are ignored (target/criterion/.run-start).
-bench: deps bench-qr bench-app
+bench: deps bench-qr bench-app bench-e2e
 	@mkdir -p target/criterion && touch target/criterion/.run-start
 	$(CARGO) bench --locked -p spse-otp --bench codes
 	scripts/with-secret-service.sh $(CARGO) bench --locked -p spse-vault --bench vault
 	$(CARGO) bench --locked -p spse-client --bench protocol
 	python3 scripts/bench_table.py docs/benchmarks.md
+
+## The end-to-end suite, its approval latencies written into docs/benchmarks.md.
+bench-e2e:
+	SPSE_E2E_RECORD=1 $(MAKE) e2e
 
 ## The app's cold start beside KeePassXC's, the UI bundle and binary sizes.
 bench-app: app

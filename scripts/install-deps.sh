@@ -40,3 +40,12 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# tauri-driver drives the app over WebDriver in the end-to-end tests (make
+# e2e); built once from crates.io into a cache outside the checkout.
+tauri_driver_version=2.1.0
+tools="${SPSE_TOOLS_DIR:-$HOME/.cache/spse-auth-tools}"
+if [ ! -x "$tools/bin/tauri-driver" ]; then
+  echo "install-deps: building tauri-driver $tauri_driver_version into $tools"
+  cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools"
+fi

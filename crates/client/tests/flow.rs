@@ -201,6 +201,60 @@ async fn the_long_poll_answers_as_soon_as_a_login_waits() {
     );
 }
 
+/// The waiting page's held status poll moves on when the app answers, not at
+/// a next poll: a browser waits for no timer after "Ya".
+#[tokio::test]
+async fn the_waiting_page_moves_on_as_soon_as_the_app_answers() {
+    let site = start(60, 3).await;
+    let client = Client::new().unwrap();
+    let (device, _) = enroll(&site, &client, "PPK2").await;
+    let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
+    let held = {
+        let browser = browser.clone();
+        tokio::spawn(async move {
+            let answer: serde_json::Value = browser
+                .get("/login/status?wait=1")
+                .await
+                .json()
+                .await
+                .unwrap();
+            (answer, std::time::Instant::now())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !held.is_finished(),
+        "the poll is held while the login waits"
+    );
+    approve(&client, &site, &device, &challenge, &number)
+        .await
+        .unwrap();
+    let decided = std::time::Instant::now();
+    let (answer, answered) = held.await.unwrap();
+    assert_eq!(answer["state"], "accepted");
+    assert!(
+        answered.duration_since(decided) < Duration::from_secs(1),
+        "{:?}",
+        answered.duration_since(decided)
+    );
+
+    // Unanswered, the held poll ends when the login expires (3 s here).
+    let (browser, _, _) = waiting_login(&site, &client, &device).await;
+    let started = std::time::Instant::now();
+    let answer: serde_json::Value = browser
+        .get("/login/status?wait=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["state"], "expired");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 #[tokio::test]
 async fn numbers_are_checked_and_limited() {
     let site = start(60, 60).await;

@@ -466,6 +466,9 @@ async fn decide(
                 "UPDATE challenges SET attempts = ?2, state = ?3 WHERE tx_id = ?1 AND state = 'pending'",
                 params![tx_id, attempts, state_after],
             )?;
+            if state_after == "denied" {
+                state.settle(&row.user_id);
+            }
             return Err(ErrorCode::NumberMismatch.into());
         }
     }
@@ -510,6 +513,7 @@ async fn decide(
             params![row.user_id],
         )?;
     }
+    state.settle(&row.user_id);
     Ok(Json(DecideResponse {
         server_time: now,
         result: outcome,

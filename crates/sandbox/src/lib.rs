@@ -74,6 +74,9 @@ pub(crate) struct State {
     /// Per device, the long poll it has open: a new poll from the same
     /// device ends the old one, so a device holds one poll at most.
     polls: Mutex<HashMap<String, (u64, Arc<Notify>)>>,
+    /// Per user ID, woken when one of that user's logins is decided: the
+    /// waiting page's long poll moves on the moment the app answers.
+    settled: Mutex<HashMap<String, Arc<Notify>>>,
     next_poll: AtomicU64,
     /// Long polls woken by a new login (for tests: a login must wake only
     /// its user's polls).
@@ -116,6 +119,7 @@ impl Sandbox {
                 origin,
                 db: Mutex::new(db),
                 waiters: Mutex::new(HashMap::new()),
+                settled: Mutex::new(HashMap::new()),
                 polls: Mutex::new(HashMap::new()),
                 next_poll: AtomicU64::new(0),
                 wakeups: AtomicU64::new(0),
@@ -259,6 +263,30 @@ impl State {
             .unwrap_or_else(|p| p.into_inner())
             .get(user_id)
             .cloned();
+        if let Some(notify) = notify {
+            notify.notify_waiters();
+        }
+    }
+
+    /// What `user_id`'s waiting pages wait on until a login of theirs is
+    /// decided.
+    pub(crate) fn settled_signal(&self, user_id: &str) -> Arc<Notify> {
+        Arc::clone(
+            self.settled
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(user_id.to_owned())
+                .or_default(),
+        )
+    }
+
+    /// Wakes `user_id`'s waiting pages: a login of theirs was decided.
+    pub(crate) fn settle(&self, user_id: &str) {
+        let notify = self
+            .settled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(user_id);
         if let Some(notify) = notify {
             notify.notify_waiters();
         }

@@ -263,6 +263,7 @@ impl TestSite {
 
 /// A logged-in browser: its cookie, and forms posted with the session's
 /// CSRF token as the pages carry it.
+#[derive(Clone)]
 pub struct Browser {
     /// Its HTTP client.
     pub http: reqwest::Client,

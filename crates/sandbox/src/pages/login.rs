@@ -3,9 +3,10 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Form, State as Extract};
+use axum::extract::{ConnectInfo, Form, RawQuery, State as Extract};
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -229,10 +230,40 @@ fn status_of(state: &State, headers: &HeaderMap) -> LoginStatus {
     }
 }
 
+/// The longest a waiting page's `?wait=1` poll is held open.
+const STATUS_POLL_MS: u64 = 25_000;
+
+/// The login's state; with `?wait=1` (the waiting page) held open while the
+/// login still waits, until it is decided or expires or 25 s pass, so the
+/// page moves on the moment the app answers instead of at its next poll.
 pub(super) async fn login_status(
     Extract(state): Extract<Shared>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Json<LoginStatus> {
+    let status = status_of(&state, &headers);
+    if status.state != "waiting" || query.as_deref() != Some("wait=1") {
+        return Json(status);
+    }
+    let Some(session) = guard::session(&state, &headers) else {
+        return Json(status_of(&state, &headers));
+    };
+    let signal = state.settled_signal(&session.user_id);
+    let settled = signal.notified();
+    tokio::pin!(settled);
+    settled.as_mut().enable();
+    // Decided between the first look and now: no wait.
+    let status = status_of(&state, &headers);
+    if status.state != "waiting" {
+        return Json(status);
+    }
+    let expires = session
+        .tx_id
+        .and_then(|tx| db::challenge(&state.db(), &tx).ok().flatten())
+        .map_or(0, |c| c.expires);
+    let until_expiry = expires.saturating_sub(now_ms()).saturating_add(200);
+    let hold = Duration::from_millis(until_expiry.min(STATUS_POLL_MS));
+    let _ = tokio::time::timeout(hold, settled).await;
     Json(status_of(&state, &headers))
 }
 
@@ -250,12 +281,14 @@ pub(super) async fn wait_page(Extract(state): Extract<Shared>, headers: HeaderMa
              <p>Sisa waktu: <span id=\"left\">{seconds}</span> detik</p>\
              <p id=\"result\" role=\"status\"></p></div>\
              <p>Tidak ada jaringan di ponsel? <a href=\"/login/code\">Masukkan kode 6 digit</a>.</p>\
-             <script>let left={seconds};const tick=setInterval(async()=>{{left=Math.max(0,left-1);\
-             document.getElementById('left').textContent=left;\
-             const s=await (await fetch('/login/status')).json();\
-             if(s.state==='accepted'){{clearInterval(tick);location='/beranda'}}\
-             else if(s.state!=='waiting'){{clearInterval(tick);document.getElementById('result')\
-             .textContent=s.state==='denied'?'Login ditolak.':'Waktu habis. Silakan login kembali.'}}}},1000);\
+             <script>let left={seconds};const tick=setInterval(()=>{{left=Math.max(0,left-1);\
+             document.getElementById('left').textContent=left}},1000);\
+             (async()=>{{for(;;){{let s;try{{s=await (await fetch('/login/status?wait=1')).json()}}\
+             catch(e){{await new Promise(r=>setTimeout(r,1000));continue}}\
+             if(s.state==='waiting')continue;clearInterval(tick);\
+             if(s.state==='accepted'){{location='/beranda';return}}\
+             document.getElementById('result').textContent=s.state==='denied'?'Login ditolak.'\
+             :'Waktu habis. Silakan login kembali.';return}}}})();\
              </script>"
         ),
     )

@@ -1,0 +1,128 @@
+// A small W3C WebDriver client over plain fetch, for tauri-driver (which
+// hands the session to WebKitWebDriver and starts the app).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts tauri-driver with `env` (passed on to the app); resolves when it answers. */
+export async function startDriver(driverBin, env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      await fetch(`${url}/status`);
+      return { url, child };
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill();
+  throw new Error('tauri-driver did not answer on ' + url);
+}
+
+export class Session {
+  constructor(url, id) {
+    this.url = url;
+    this.id = id;
+  }
+
+  static async create(url, application) {
+    const res = await fetch(`${url}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ capabilities: { alwaysMatch: { 'tauri:options': { application } } } }),
+    });
+    const body = await res.json();
+    if (!res.ok) throw new Error(`new session: ${JSON.stringify(body)}`);
+    return new Session(url, body.value.sessionId);
+  }
+
+  async cmd(method, path, body) {
+    const res = await fetch(`${this.url}/session/${this.id}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+    return json.value;
+  }
+
+  async delete() {
+    await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE' }).catch(() => {});
+  }
+
+  exec(script, ...args) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  async find(css) {
+    const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+    return Object.values(v)[0];
+  }
+
+  async sendKeys(css, text) {
+    const el = await this.find(css);
+    await this.cmd('POST', `/element/${el}/value`, { text, value: [...text] });
+  }
+
+  /** The text the app shows. */
+  text() {
+    return this.exec('return document.body.innerText;');
+  }
+
+  /** Waits until the app's text matches `pattern` (a RegExp); returns the time it was seen. */
+  async waitText(pattern, timeout = 10_000) {
+    const end = Date.now() + timeout;
+    let last = '';
+    for (;;) {
+      last = await this.text().catch(() => '');
+      if (pattern.test(last)) return Date.now();
+      if (Date.now() > end) throw new Error(`app: ${pattern} not shown within ${timeout} ms`);
+      await sleep(40);
+    }
+  }
+
+  /** Clicks the first visible button (or link) whose text or aria-label is `name`. */
+  async click(name, timeout = 5_000) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const ok = await this.exec(
+        `const want = arguments[0];
+         const els = [...document.querySelectorAll('button, a, [role=button], label')];
+         const el = els.find((e) => e.getClientRects().length > 0 && !e.disabled &&
+           ((e.innerText || '').trim() === want || e.getAttribute('aria-label') === want));
+         if (!el) return false;
+         el.click();
+         return true;`,
+        name,
+      );
+      if (ok) return;
+      if (Date.now() > end) throw new Error(`app: no button "${name}"`);
+      await sleep(50);
+    }
+  }
+}
