@@ -173,7 +173,14 @@ async function runCombo({ size, theme, lang }) {
       // Focus moves may have scrolled; a full-page shot starts at the top.
       await page.evaluate(() => window.scrollTo(0, 0));
       const dialog = await page.$('dialog[open]');
-      await page.screenshot({ path: join(out, `${name}.png`), fullPage: !dialog });
+      // The whole page as on a screen tall enough for it: the window grows
+      // to the page, so what floats at the bottom (the add button, a
+      // notice) is drawn there, not over the list where the first screen
+      // ended. A dialog is shot in the window as it is.
+      const tall = dialog ? 0 : await page.evaluate(() => document.documentElement.scrollHeight);
+      if (tall > size.h) await page.setViewportSize({ width: size.w, height: tall });
+      await page.screenshot({ path: join(out, `${name}.png`) });
+      if (tall > size.h) await page.setViewportSize({ width: size.w, height: size.h });
       shots += 1;
 
       const axe = await new AxeBuilder({ page }).analyze();
