@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Mutex;
+use std::task::Poll;
 use std::time::Duration;
 
 use spse_accounts::removal::{self, SiteCheck};
@@ -14,7 +15,7 @@ use spse_client::Client;
 use spse_otp::{Enrollment, Payload};
 use spse_protocol::wire::{DeviceStatus, ErrorCode};
 use spse_sandbox::testing::{Fault, Options, TestSite};
-use spse_vault::{Keystore, Vault};
+use spse_vault::{Keystore, StoredAccount, Vault};
 
 fn vault() -> (tempfile::TempDir, Mutex<Vault>) {
     let dir = tempfile::tempdir().unwrap();
@@ -120,6 +121,89 @@ async fn a_lost_answer_is_settled_by_asking_the_site() {
             assert!(vault.accounts().is_empty());
         }
     }
+}
+
+/// Finding 1: the site took the enrollment, but the save marking it done
+/// failed (a full disk, a folder gone read-only). The user is told what
+/// happened on both sides, the account and its key stay on disk pending,
+/// and the next start finishes it: the site still has the device active.
+///
+/// `#[tokio::test]` runs on one thread, so the site (on this runtime) can
+/// answer only after the first poll of `enroll` has stored the account
+/// and sent the request: the save is broken between the two, as the disk
+/// would break it. The break is a folder where `vault.json.tmp` goes,
+/// which stops root too (tests may run as root, where modes do not).
+#[tokio::test]
+async fn a_failed_final_save_is_told_and_finished_at_the_next_start() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let keystore = Keystore::new(keyring_core::mock::Store::new().unwrap());
+    let vault = Mutex::new(Vault::open(dir.path(), keystore.clone()).unwrap());
+    let client = Client::new().unwrap();
+    let enrollment = qr(&site, "PPK2").await;
+
+    let mut enrolling = std::pin::pin!(enroll(&vault, &client, &enrollment, options(false)));
+    let first = std::future::poll_fn(|cx| Poll::Ready(enrolling.as_mut().poll(cx))).await;
+    assert!(first.is_pending(), "the site cannot have answered yet");
+    assert!(
+        vault
+            .lock()
+            .unwrap()
+            .accounts()
+            .first()
+            .is_some_and(StoredAccount::is_pending),
+        "stored, pending, before the site is asked"
+    );
+    let blocker = dir.path().join("vault.json.tmp");
+    std::fs::create_dir(&blocker).unwrap();
+    let error = enrolling.await.unwrap_err();
+    std::fs::remove_dir(&blocker).unwrap();
+
+    assert!(
+        matches!(&error, Error::EnrolledNotSaved { server, .. } if *server == site.base),
+        "{error:?}"
+    );
+    assert_eq!(error.code(), "enrolled_not_saved");
+    let told = error.to_string();
+    let said = format!(
+        "vault: {} enrolled the account, but it could not be saved as done (could not write {}: ",
+        site.base,
+        blocker.display()
+    );
+    assert!(told.starts_with(&said), "{told}");
+    assert!(
+        told.ends_with("); it is kept and will be finished at the next start"),
+        "{told}"
+    );
+
+    // On disk: the account, pending, with the key the site knows.
+    let next_start = Mutex::new(Vault::open(dir.path(), keystore).unwrap());
+    let stored = next_start.lock().unwrap().accounts()[0].clone();
+    assert!(stored.is_pending());
+    assert_eq!(stored.account.name(), "PPK2");
+    let (_, device) = sites::device_of(&stored).unwrap().unwrap();
+    assert_eq!(
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Active
+    );
+
+    let recovered = recover(&next_start, &Client::new().unwrap()).await.unwrap();
+    assert_eq!(recovered.len(), 1);
+    assert!(
+        matches!(recovered[0].outcome, Settled::Finished),
+        "{recovered:?}"
+    );
+    assert_eq!(recovered[0].account, stored.describe());
+    {
+        let vault = next_start.lock().unwrap();
+        assert_eq!(vault.accounts().len(), 1);
+        assert_eq!(vault.accounts()[0].id, stored.id);
+        assert!(!vault.accounts()[0].is_pending());
+    }
+    assert_eq!(
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Active
+    );
 }
 
 /// Left pending with the site down, the enrollment is neither finished nor

@@ -367,6 +367,57 @@ async fn bukan_saya_just_after_expiry_is_still_a_report() {
     assert_eq!(site.login("PPK2").await.1, "/login/code", "pushes paused");
 }
 
+/// Finding 15, bounded: the late "Bukan saya" is for the device's own
+/// user only. Another user's just-expired login is unknown to this device,
+/// even signed with every field of that login: it is not reported, and
+/// that user's pushes do not pause.
+#[tokio::test]
+async fn another_users_expired_login_cannot_be_reported() {
+    let site = TestSite::start_with(Options {
+        challenge_ttl: Duration::from_secs(1),
+        ..Options::default()
+    })
+    .await;
+    let client = Client::new().unwrap();
+    let (ppk, _) = enroll(&site, &client, "PPK2").await;
+    let (pokja, _) = enroll(&site, &client, "pokja1").await;
+    let (browser, _) = site.login("pokja1").await;
+    let challenge = client
+        .pending(&site.base, &pokja, 5)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(challenge.user_id, "pokja1");
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+
+    // PPK2's device and key, claiming to be pokja1's so that the client
+    // signs the login as it is (the client itself refuses another user's).
+    let posing = Device {
+        user_id: "pokja1".into(),
+        ..ppk
+    };
+    assert_eq!(
+        server_code(
+            client
+                .decide(&site.base, &posing, &challenge, Decision::Report, None)
+                .await
+        ),
+        ErrorCode::UnknownChallenge
+    );
+    assert_ne!(browser.status().await["state"], "denied");
+    assert_eq!(
+        site.login("pokja1").await.1,
+        "/login/wait",
+        "pokja1's pushes are not paused"
+    );
+    // pokja1's own device still can.
+    let answer = client
+        .decide(&site.base, &pokja, &challenge, Decision::Report, None)
+        .await
+        .unwrap();
+    assert_eq!(answer.result, Outcome::Reported);
+}
+
 /// Finding 16: a device holds one long poll at most (a new one ends the
 /// old), and a login wakes only its own user's polls.
 #[tokio::test]

@@ -10,7 +10,9 @@
 //!
 //! The folder is made `0700` and every file `0600` as it is created (never
 //! made first and narrowed after), so no other user of the machine can read
-//! the sealed vault or learn when it changes.
+//! the sealed vault or learn when it changes. A `vault.json` that came from
+//! elsewhere with a wider mode is narrowed before it becomes the backup or
+//! is moved aside.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -156,6 +158,24 @@ fn private_file() -> OpenOptions {
     options
 }
 
+/// Takes group and other permissions off a file this vault did not
+/// create itself. Best effort: FAT and exFAT have no modes to change (and
+/// refuse), and the folder is `0700` anyway.
+fn owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = fs::metadata(path) {
+            let mode = metadata.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// The steps of a save, named so fault-injection tests can fail each one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -199,6 +219,12 @@ pub(crate) fn replace(paths: &Paths, bytes: &[u8], current: Current) -> Result<(
         return Err(Error::io("write", &paths.tmp, e));
     }
 
+    if current != Current::Absent {
+        // It becomes the backup (a hard link shares its mode) or the file
+        // moved aside; either way it stays owner-only even when it came
+        // with a wider mode (restored by hand, written by a sync tool).
+        owner_only(&paths.current);
+    }
     match current {
         Current::KeepAsBackup => {
             let _ = fs::remove_file(&paths.backup_tmp);

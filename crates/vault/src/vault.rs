@@ -853,6 +853,97 @@ mod tests {
         Site::new(server, false)
     }
 
+    /// The files a save does not write itself are private too (finding 9):
+    /// an enrollment's lock file, the backup and the damaged file moved
+    /// aside, even when `vault.json` came with a wider mode (restored by
+    /// hand, written by a sync tool).
+    #[cfg(unix)]
+    #[test]
+    fn enrollment_locks_and_damaged_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let widen = |p: &Path| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        let keystore = keystore();
+        let mut vault = Vault::open(&dir, keystore.clone()).unwrap();
+        let enrolling = vault
+            .begin_enrollment(account("PPK2"), site("https://a.example"), false)
+            .unwrap();
+        let lock = files::enrollment_lock_path(&dir, enrolling.id());
+        assert_eq!(mode(&lock), 0o600, "{}", lock.display());
+        vault.finish_enrollment(enrolling, None).unwrap();
+        assert!(!lock.exists());
+
+        let current = dir.join("vault.json");
+        widen(&current);
+        vault.add(account("two"), None, false).unwrap();
+        assert_eq!(mode(&dir.join("vault.json.bak")), 0o600, "linked backup");
+        assert_eq!(mode(&current), 0o600);
+
+        std::fs::write(&current, b"{ broken").unwrap();
+        widen(&current);
+        let mut recovered = Vault::open(&dir, keystore).unwrap();
+        assert_eq!(
+            recovered.recovery().unwrap().reason,
+            RecoveryReason::Corrupt
+        );
+        recovered.add(account("three"), None, false).unwrap();
+        let aside: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("vault.json.damaged-"))
+            })
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(std::fs::read(&aside[0]).unwrap(), b"{ broken");
+        assert_eq!(mode(&aside[0]), 0o600, "{}", aside[0].display());
+    }
+
+    /// Finding 1, in the vault: the site enrolled the account but the save
+    /// marking it done fails. The account stays on disk, pending, with its
+    /// device key; once its holder is gone, the next start takes it over
+    /// and finishes it.
+    #[test]
+    fn a_failed_finish_leaves_the_enrollment_pending_for_the_next_start() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let keystore = keystore();
+        let mut vault = Vault::open(&dir, keystore.clone()).unwrap();
+        let mut site = site("https://a.example");
+        site.device = Some(crate::DeviceIdentity {
+            id: "device".into(),
+            key: zeroize::Zeroizing::new(vec![7; 32]),
+        });
+        let enrolling = vault
+            .begin_enrollment(account("PPK2"), site, false)
+            .unwrap();
+        let id = enrolling.id().to_owned();
+
+        let error = failing(&[Step::Rename], || {
+            vault.finish_enrollment(enrolling, Some("LPSE".into()))
+        })
+        .unwrap_err();
+        assert!(matches!(error, Error::Io { .. }), "{error:?}");
+        assert!(error.to_string().contains("injected fault"), "{error}");
+
+        let mut next_start = Vault::open(&dir, keystore).unwrap();
+        let stored = next_start.get(&id).unwrap();
+        assert!(stored.is_pending(), "still pending on disk");
+        assert!(stored.site.as_ref().unwrap().device.is_some(), "key kept");
+        let taken = next_start.unattended_enrollments().unwrap();
+        assert_eq!(taken.len(), 1, "nobody holds it any more");
+        let (_, enrolling) = taken.into_iter().next().unwrap();
+        next_start.finish_enrollment(enrolling, None).unwrap();
+        assert!(!next_start.get(&id).unwrap().is_pending());
+        assert!(files::enrollment_lock_ids(&dir).is_empty());
+    }
+
     /// An enrollment is stored before it is sent: pending, then confirmed
     /// (replacing the old account in place), or abandoned (the old one kept).
     #[test]
