@@ -248,7 +248,11 @@ async function loginAndSheet(user) {
 /** One login approved from the app; returns after the app says it was accepted. */
 async function approveOnce() {
   const number = await loginAndSheet('PPK2');
-  await step('app: number typed', () => app.sendKeys('#login-number', number));
+  await step('app: number typed', async () => {
+    await app.sendKeys('#login-number', number);
+    assert.equal(await app.exec("return document.getElementById('login-number').value;"), number);
+    await sleep(150); // painted before the screenshot
+  });
   await step('app: Ya, browser reaches Beranda', async () => {
     const start = Date.now();
     await app.click('Ya');

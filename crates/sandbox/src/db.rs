@@ -90,6 +90,9 @@ const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
     ("sessions", "expires", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
+/// The path SQLite reads as a database held in memory, with no file.
+const IN_MEMORY: &str = ":memory:";
+
 /// Opens (creating if needed) the database at `path`. A new file is made
 /// readable by its owner only (it holds TOTP secrets in clear): SQLite gives
 /// its `-wal` and `-shm` files the same mode.
@@ -126,8 +129,12 @@ pub(crate) fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
     Ok(connection)
 }
 
-/// Creates `path` as an empty `0600` file unless it exists.
+/// Creates `path` as an empty `0600` file unless it exists, or unless it is
+/// SQLite's `:memory:`, which names no file.
 fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str() == IN_MEMORY {
+        return Ok(());
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
