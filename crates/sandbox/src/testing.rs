@@ -15,11 +15,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::{Config, Sandbox, SelfSigned, http_base_url, https_base_url};
 
@@ -86,12 +91,14 @@ pub struct TestSite {
     root_der: Option<Vec<u8>>,
     root_pem: Option<PathBuf>,
     server: tokio::task::JoinHandle<()>,
+    /// Turned true to stop: ends the accept loop and every open connection.
+    stopped: watch::Sender<bool>,
     dir: TempDir,
 }
 
 impl Drop for TestSite {
     fn drop(&mut self) {
-        self.server.abort();
+        self.stop();
     }
 }
 
@@ -127,19 +134,19 @@ impl TestSite {
         .unwrap();
         sandbox.seed_demo().unwrap();
         let router = with_fault(sandbox.router(), options.fault);
+        let (stopped, stop_signal) = watch::channel(false);
         let (root_der, root_pem, server) = match tls {
             Some(tls) => {
                 let path = dir.path().join("root.pem");
                 std::fs::write(&path, &tls.root_pem).unwrap();
                 let der = tls.root_der.clone();
-                let server = tokio::spawn(async move { tls.serve(listener, router).await });
+                let server = tokio::spawn(async move {
+                    tls.serve_until(listener, router, stop_signal).await;
+                });
                 (Some(der), Some(path), server)
             }
             None => {
-                let app = router.into_make_service_with_connect_info::<SocketAddr>();
-                let server = tokio::spawn(async move {
-                    let _ = axum::serve(listener, app).await;
-                });
+                let server = tokio::spawn(serve_http(listener, router, stop_signal));
                 (None, None, server)
             }
         };
@@ -149,6 +156,7 @@ impl TestSite {
             root_der,
             root_pem,
             server,
+            stopped,
             dir,
         }
     }
@@ -168,8 +176,11 @@ impl TestSite {
         self.dir.path()
     }
 
-    /// Stops serving (the site is down); the database stays.
+    /// Stops serving (the site is down): no new connection is taken and
+    /// the open ones end, so a client's kept-alive connection fails too;
+    /// the database stays.
     pub fn stop(&self) {
+        let _ = self.stopped.send(true);
         self.server.abort();
     }
 
@@ -258,6 +269,35 @@ impl TestSite {
             .unwrap();
         assert_eq!(done.status(), 200);
         assert!(done.text().await.unwrap().contains("telah direset"));
+    }
+}
+
+/// Serves `router` over plain HTTP until `stopped` turns true, which also
+/// ends the open connections (axum's own `serve` would keep serving them).
+async fn serve_http(listener: TcpListener, router: Router, stopped: watch::Receiver<bool>) {
+    let mut watching = stopped.clone();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = watching.wait_for(|stopped| *stopped) => return,
+        };
+        let Ok((tcp, peer)) = accepted else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let app = router
+            .clone()
+            .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)));
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let builder = Builder::new(TokioExecutor::new());
+            let connection =
+                builder.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app));
+            tokio::select! {
+                _ = connection => {}
+                _ = stopped.wait_for(|stopped| *stopped) => {}
+            }
+        });
     }
 }
 

@@ -17,6 +17,7 @@ use rcgen::{
 };
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 /// A connection that has not finished its TLS handshake by then is closed,
@@ -90,12 +91,32 @@ impl SelfSigned {
         }
     }
 
-    /// Serves `router` over TLS on `listener` until the task is dropped.
+    /// Serves `router` over TLS on `listener` until the task is dropped;
+    /// open connections end with it.
     pub async fn serve(&self, listener: TcpListener, router: Router) {
+        let (_serving, stopped) = watch::channel(false);
+        self.serve_until(listener, router, stopped).await;
+    }
+
+    /// Serves `router` over TLS on `listener` until the task is dropped or
+    /// `stopped` turns true (or its sender is dropped), which also ends
+    /// every open connection: a site that goes down answers nobody, not
+    /// even a client holding a kept-alive connection.
+    pub async fn serve_until(
+        &self,
+        listener: TcpListener,
+        router: Router,
+        stopped: watch::Receiver<bool>,
+    ) {
         let acceptor = TlsAcceptor::from(Arc::clone(&self.config));
         let mut backoff = ACCEPT_BACKOFF.0;
+        let mut watching = stopped.clone();
         loop {
-            let (tcp, peer) = match listener.accept().await {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                _ = watching.wait_for(|stopped| *stopped) => return,
+            };
+            let (tcp, peer) = match accepted {
                 Ok(accepted) => {
                     backoff = ACCEPT_BACKOFF.0;
                     accepted
@@ -111,13 +132,21 @@ impl SelfSigned {
             let app = router
                 .clone()
                 .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)));
+            let mut stopped = stopped.clone();
             tokio::spawn(async move {
-                let Ok(Ok(tls)) = tokio::time::timeout(timeout, acceptor.accept(tcp)).await else {
-                    return;
+                let connection = async {
+                    let Ok(Ok(tls)) = tokio::time::timeout(timeout, acceptor.accept(tcp)).await
+                    else {
+                        return;
+                    };
+                    let _ = Builder::new(TokioExecutor::new())
+                        .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
+                        .await;
                 };
-                let _ = Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(tls), TowerToHyperService::new(app))
-                    .await;
+                tokio::select! {
+                    () = connection => {}
+                    _ = stopped.wait_for(|stopped| *stopped) => {}
+                }
             });
         }
     }

@@ -524,3 +524,27 @@ async fn a_blocked_user_is_told_blocked() {
             .is_empty()
     );
 }
+
+/// A stopped site answers nobody, not even a client holding a kept-alive
+/// connection (the tests of "the site is down" depend on it), over HTTP and
+/// HTTPS.
+#[tokio::test]
+async fn a_stopped_site_ends_its_open_connections() {
+    for tls in [false, true] {
+        let site = TestSite::start_with(Options {
+            tls,
+            ..Options::default()
+        })
+        .await;
+        let http = site.http();
+        let url = format!("{}/", site.base);
+        assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+        site.stop();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let after = tokio::time::timeout(Duration::from_secs(5), http.get(&url).send()).await;
+        assert!(
+            matches!(after, Ok(Err(_))),
+            "tls={tls}: the stopped site still answered: {after:?}"
+        );
+    }
+}
