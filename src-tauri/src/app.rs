@@ -25,7 +25,7 @@ use crate::error::{AppError, ErrorCode};
 use crate::views::{
     About, AccountView, AccountsView, Added, CodeView, CodesView, Decided, DecisionView, LICENCES,
     LoginView, ManualAccount, ManualKind, Preview, PreviewAccount, RecoveredView, RemovalCheck,
-    Settings, SiteState, SiteStateEvent, SiteView,
+    RestoredFrom, Settings, SiteState, SiteStateEvent, SiteView,
 };
 
 /// Event names, as `ipc.ts` lists them.
@@ -175,6 +175,10 @@ pub struct App {
     settings: Mutex<Settings>,
     poller: Mutex<Poller>,
     recovery: Mutex<Recovery>,
+    /// Why the vault was opened from its backup this run, if it was: kept
+    /// for the whole run (the next save clears the vault's own record, and
+    /// the user must still be told).
+    restored_from_backup: Mutex<Option<RestoredFrom>>,
 }
 
 impl std::fmt::Debug for App {
@@ -212,6 +216,11 @@ impl App {
             Err(_) => Client::new().map_err(spse_accounts::Error::from),
         }?;
         let settings = read_settings(&options.data_dir);
+        let restored_from_backup = vault
+            .as_ref()
+            .ok()
+            .and_then(|vault| vault.recovery())
+            .map(|recovery| recovery.reason.into());
         let visible = options.visible;
         Ok(Arc::new(App {
             options,
@@ -227,6 +236,7 @@ impl App {
                 tasks: Vec::new(),
             }),
             recovery: Mutex::new(Recovery::default()),
+            restored_from_backup: Mutex::new(restored_from_backup),
         }))
     }
 
@@ -297,7 +307,14 @@ impl App {
     /// Re-reads the vault for changes another process (the CLI) made;
     /// tells the window and re-plans polling when something changed.
     pub fn refresh(self: &Arc<Self>) -> Result<(), AppError> {
-        let changed = self.vault()?.reload()?;
+        let (changed, restored) = {
+            let mut vault = self.vault()?;
+            let changed = vault.reload()?;
+            (changed, vault.recovery().map(|r| r.reason.into()))
+        };
+        if restored.is_some() {
+            *lock(&self.restored_from_backup) = restored;
+        }
         if changed {
             self.changed();
         }
@@ -364,7 +381,11 @@ impl App {
             })
             .collect();
         let accounts = vault.accounts().iter().map(AccountView::from).collect();
-        Ok(AccountsView { sites, accounts })
+        Ok(AccountsView {
+            sites,
+            accounts,
+            restored_from_backup: *lock(&self.restored_from_backup),
+        })
     }
 
     /// The `codes` command: enrolled accounts follow their site's clock.

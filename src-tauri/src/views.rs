@@ -112,6 +112,32 @@ pub struct AccountsView {
     pub sites: Vec<SiteView>,
     /// Every account, in the user's order.
     pub accounts: Vec<AccountView>,
+    /// Set when `vault.json` could not be used and its backup was opened
+    /// instead: the user must be told the last change may be missing (the
+    /// damaged file is kept beside it).
+    pub restored_from_backup: Option<RestoredFrom>,
+}
+
+/// Why the vault was opened from its backup, for the warning the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RestoredFrom {
+    /// `vault.json` was gone.
+    Missing,
+    /// `vault.json` was not a readable vault file.
+    Corrupt,
+    /// `vault.json` failed its integrity check.
+    Tampered,
+}
+
+impl From<spse_vault::RecoveryReason> for RestoredFrom {
+    fn from(reason: spse_vault::RecoveryReason) -> Self {
+        match reason {
+            spse_vault::RecoveryReason::Missing => RestoredFrom::Missing,
+            spse_vault::RecoveryReason::Corrupt => RestoredFrom::Corrupt,
+            spse_vault::RecoveryReason::Tampered => RestoredFrom::Tampered,
+        }
+    }
 }
 
 /// One account's codes.

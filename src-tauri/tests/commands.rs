@@ -12,7 +12,7 @@ use common::{TestApp, qr_picture, qr_png};
 use serde_json::Value;
 use spse_auth_app::error::{AppError, ErrorCode};
 use spse_auth_app::views::{
-    DecisionView, Language, ManualAccount, ManualKind, RemovalCheck, Settings, Theme,
+    DecisionView, Language, ManualAccount, ManualKind, RemovalCheck, RestoredFrom, Settings, Theme,
 };
 use spse_otp::Payload;
 use spse_sandbox::testing::TestSite;
@@ -509,4 +509,46 @@ async fn an_interrupted_enrollment_is_settled_at_start_and_told() {
     assert_eq!(recovered[0][0]["outcome"], "rolledBack");
     assert_eq!(recovered[0][0]["userId"], "PPK2");
     assert_eq!(recovered[0][0]["server"], site.base.as_str());
+}
+
+/// A damaged `vault.json` opened from its backup is said in the list for
+/// the whole run, even after the next save clears the vault's own record.
+#[tokio::test]
+async fn a_vault_opened_from_its_backup_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    assert_eq!(t.app.accounts().unwrap().restored_from_backup, None);
+    let manual = |name: &str| ManualAccount {
+        issuer: "Bank".into(),
+        name: name.into(),
+        secret: "JBSWY3DPEHPK3PXP".to_owned().into(),
+        kind: ManualKind::Totp,
+        algorithm: "SHA1".into(),
+        digits: 6,
+        period: 30,
+        counter: 0,
+    };
+    t.app.add_manual(&manual("budi")).unwrap();
+    t.app.add_manual(&manual("sari")).unwrap();
+    std::fs::write(dir.path().join("vault.json"), b"{ not a vault").unwrap();
+
+    let host = std::sync::Arc::new(common::Recorder::default());
+    let reopened = spse_auth_app::app::App::open(
+        common::options(dir.path()),
+        Ok(spse_vault::Keystore::new(t.store.clone())),
+        host,
+    )
+    .unwrap();
+    let view = reopened.accounts().unwrap();
+    assert_eq!(view.restored_from_backup, Some(RestoredFrom::Corrupt));
+    assert_eq!(view.accounts.len(), 1, "the backup: one change behind");
+    let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(json["restoredFromBackup"], "corrupt");
+
+    reopened.add_manual(&manual("sari")).unwrap();
+    assert_eq!(
+        reopened.accounts().unwrap().restored_from_backup,
+        Some(RestoredFrom::Corrupt),
+        "still told after the next save"
+    );
 }

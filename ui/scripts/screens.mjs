@@ -44,6 +44,7 @@ const screens = [
   { name: 'accounts-next-code', query: 'mock=main&late=1', ready: '.next.show' },
   { name: 'accounts-copied', query: 'mock=main', steps: (p) => p.locator('.row .code').first().click(), ready: '.snack' },
   { name: 'accounts-empty', query: 'mock=empty', ready: '.empty' },
+  { name: 'accounts-restored', query: 'mock=restored', ready: '.restored' },
   { name: 'accounts-many', query: 'mock=many', ready: '.search' },
   {
     name: 'accounts-search',

@@ -40,7 +40,7 @@ function other(id: string, issuer: string, name: string, extra: Partial<AccountV
 }
 
 function accountsFor(): AccountsView {
-  if (scenario === 'empty') return { sites: [], accounts: [] };
+  if (scenario === 'empty') return { sites: [], accounts: [], restoredFromBackup: null };
   const main = [
     spse('kudus-ppk2', KUDUS, 'PPK2'),
     spse('kudus-pokja', KUDUS, 'pokja.konstruksi.2026', { label: 'Pokja Konstruksi' }),
@@ -57,7 +57,8 @@ function accountsFor(): AccountsView {
       other('hotp', 'Bank', 'token', { kind: 'hotp', period: null }),
     );
   }
-  return { sites, accounts: main };
+  // `mock=restored`: the vault was opened from its backup (vault.json failed its check).
+  return { sites, accounts: main, restoredFromBackup: scenario === 'restored' ? 'tampered' : null };
 }
 
 let accounts = accountsFor();

@@ -8,6 +8,7 @@ import {
   type CodeView,
   type LoginView,
   type Platform,
+  type RestoredFrom,
   type Settings,
   type SiteView,
 } from './ipc';
@@ -32,6 +33,8 @@ export const app = $state({
   loadError: null as unknown,
   sites: [] as SiteView[],
   accounts: [] as AccountView[],
+  /** Set when the vault was opened from its backup; the list warns until dismissed. */
+  restoredFromBackup: null as RestoredFrom | null,
   codes: {} as Record<string, CodeView>,
   logins: [] as LoginView[],
   /** Logins answered or closed in the sheet, so a later `logins` event does not raise them again. */
@@ -108,11 +111,20 @@ export function applySettings(s: Settings): void {
   else root.dataset.theme = s.theme;
 }
 
+let restoredDismissed = false;
+
+/** The user read the backup warning: it stays away for this run. */
+export function dismissRestored(): void {
+  restoredDismissed = true;
+  app.restoredFromBackup = null;
+}
+
 export async function loadAccounts(): Promise<void> {
   try {
     const view = await api.accounts();
     app.sites = view.sites;
     app.accounts = view.accounts;
+    if (!restoredDismissed) app.restoredFromBackup = view.restoredFromBackup;
     app.loadError = null;
   } catch (err) {
     app.loadError = err;

@@ -133,9 +133,14 @@ export interface AccountView {
   pending: boolean;
 }
 
+/** Why the vault was opened from its backup (`vault.json` gone, unreadable, or failing its integrity check). */
+export type RestoredFrom = 'missing' | 'corrupt' | 'tampered';
+
 export interface AccountsView {
   sites: SiteView[];
   accounts: AccountView[];
+  /** Set when the vault was opened from its backup this run: the list warns that the last change may be missing. */
+  restoredFromBackup: RestoredFrom | null;
 }
 
 /** One account's code now and next, for the list. */

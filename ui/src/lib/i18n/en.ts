@@ -40,6 +40,11 @@ export const en = {
   'accounts.recovered.finished': 'The activation of {user} on {site} was finished.',
   'accounts.recovered.rolledBack': 'The activation of {user} on {site} did not finish; add the account again.',
   'accounts.recovered.unresolved': 'The activation of {user} on {site} could not be confirmed yet; the app will retry.',
+  'accounts.restored.missing': 'Your accounts file was missing, so SPSE Auth opened its backup. The last change you made may not be in it: check that every account is here, and add any that is missing again.',
+  'accounts.restored.corrupt': 'Your accounts file could not be read, so SPSE Auth opened its backup. The last change you made may not be in it: check that every account is here, and add any that is missing again. The damaged file is kept beside it.',
+  'accounts.restored.tampered': 'Your accounts file failed its integrity check (it was altered or damaged), so SPSE Auth opened its backup. The last change you made may not be in it: check that every account is here, and add any that is missing again. The damaged file is kept beside it.',
+  'accounts.restored.title': 'Opened from the backup',
+  'accounts.restored.dismiss': 'Understood',
   'accounts.loadError': 'The accounts could not be opened.',
 
   'add.title': 'Add account',

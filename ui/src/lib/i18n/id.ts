@@ -43,6 +43,11 @@ export const id: Record<MessageKey, string> = {
   'accounts.recovered.finished': 'Aktivasi {user} di {site} sudah diselesaikan.',
   'accounts.recovered.rolledBack': 'Aktivasi {user} di {site} tidak selesai; tambahkan akun lagi.',
   'accounts.recovered.unresolved': 'Aktivasi {user} di {site} belum bisa dipastikan; aplikasi akan mencoba lagi.',
+  'accounts.restored.missing': 'Berkas akun Anda tidak ada, jadi SPSE Auth membuka cadangannya. Perubahan terakhir Anda mungkin tidak ada di dalamnya: periksa apakah semua akun ada, dan tambahkan lagi akun yang hilang.',
+  'accounts.restored.corrupt': 'Berkas akun Anda tidak bisa dibaca, jadi SPSE Auth membuka cadangannya. Perubahan terakhir Anda mungkin tidak ada di dalamnya: periksa apakah semua akun ada, dan tambahkan lagi akun yang hilang. Berkas yang rusak tetap disimpan.',
+  'accounts.restored.tampered': 'Berkas akun Anda gagal diperiksa keutuhannya (diubah atau rusak), jadi SPSE Auth membuka cadangannya. Perubahan terakhir Anda mungkin tidak ada di dalamnya: periksa apakah semua akun ada, dan tambahkan lagi akun yang hilang. Berkas yang rusak tetap disimpan.',
+  'accounts.restored.title': 'Dibuka dari cadangan',
+  'accounts.restored.dismiss': 'Mengerti',
   'accounts.loadError': 'Akun tidak bisa dibuka.',
 
   'add.title': 'Tambah akun',
