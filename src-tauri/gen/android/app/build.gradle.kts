@@ -14,16 +14,41 @@ val tauriProperties = Properties().apply {
     }
 }
 
+// A training build (docs/android.md) may reach an http:// training server on
+// a LAN (the SPSE sandbox); every other release build forbids cleartext.
+// Set with -PspseTrainingCleartext=true or ORG_GRADLE_PROJECT_spseTrainingCleartext=true.
+val trainingCleartext = (findProperty("spseTrainingCleartext") as String?) == "true"
+
+// Release signing from keystore.properties (git-ignored; written by the CI
+// workflow from the repository's secrets, or by hand: docs/android.md).
+// Without it the release APK is unsigned.
+val keystoreProperties = Properties().apply {
+    val propFile = rootProject.file("keystore.properties")
+    if (propFile.exists()) {
+        propFile.inputStream().use { load(it) }
+    }
+}
+
 android {
     compileSdk = 37
     namespace = "id.spse.auth"
     defaultConfig {
-        manifestPlaceholders["usesCleartextTraffic"] = "false"
+        manifestPlaceholders["usesCleartextTraffic"] = if (trainingCleartext) "true" else "false"
         applicationId = "id.spse.auth"
         minSdk = 24
         targetSdk = 37
         versionCode = tauriProperties.getProperty("tauri.android.versionCode", "1").toInt()
         versionName = tauriProperties.getProperty("tauri.android.versionName", "1.0")
+    }
+    signingConfigs {
+        if (keystoreProperties.containsKey("storeFile")) {
+            create("release") {
+                storeFile = file(keystoreProperties.getProperty("storeFile"))
+                storePassword = keystoreProperties.getProperty("storePassword")
+                keyAlias = keystoreProperties.getProperty("keyAlias")
+                keyPassword = keystoreProperties.getProperty("keyPassword")
+            }
+        }
     }
     buildTypes {
         getByName("debug") {
@@ -39,6 +64,11 @@ android {
             }
         }
         getByName("release") {
+            isDebuggable = false
+            if (trainingCleartext) {
+                versionNameSuffix = "-training"
+            }
+            signingConfigs.findByName("release")?.let { signingConfig = it }
             optimization {
                enable = true
             }
