@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run app ui ui-test app-smoke deps lint unit browser bench bench-qr bench-app fuzz
+.PHONY: test run app ui ui-test app-smoke deps lint unit browser bench bench-qr bench-app fuzz android-check
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps ui lint ui-test unit browser app-smoke
+test: deps ui lint ui-test unit browser app-smoke android-check
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
 	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
 	  /^axe-core: no serious or critical/ {p += 1} /^app-smoke: / {p += 1} \
@@ -42,6 +42,14 @@ app-smoke: deps ui
 
 deps:
 	@scripts/install-deps.sh
+
+## Everything of the Android app this machine can check without the SDK and
+## NDK (docs/android.md): its Rust for aarch64-linux-android, its Kotlin, the
+## release manifest's hardening, the APK workflow. Ends with
+## `android-check: N checks passed`.
+android-check: deps
+	@mkdir -p target
+	set -o pipefail; android/check/android-check.sh 2>&1 | tee target/android-check.log
 
 lint:
 	$(CARGO) fmt --all --check
