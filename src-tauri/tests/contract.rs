@@ -130,3 +130,28 @@ fn the_android_config_takes_otpauth_links_only() {
     let desktop: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
     assert_eq!(config["identifier"], desktop["identifier"]);
 }
+
+/// The events the Rust side emits (`app::events`) are the `EVENTS` of
+/// ipc.ts, `link` (a link opened on the phone) among them.
+#[test]
+fn every_event_is_in_ipc_ts() {
+    use spse_auth_app::app::events;
+    let ipc = read("../ui/src/lib/ipc.ts");
+    let start = ipc.find("export const EVENTS = {").unwrap();
+    let end = start + ipc[start..].find("} as const").unwrap();
+    let listed: BTreeSet<String> = ipc[start..end]
+        .lines()
+        .filter_map(|line| Some(line.split('\'').nth(1)?.to_owned()))
+        .collect();
+    let emitted: BTreeSet<String> = [
+        events::LOGINS,
+        events::ACCOUNTS_CHANGED,
+        events::SITE_STATE,
+        events::RECOVERED,
+        events::LINK,
+    ]
+    .iter()
+    .map(|e| (*e).to_owned())
+    .collect();
+    assert_eq!(listed, emitted);
+}
