@@ -3,14 +3,16 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test run app ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app bench-e2e fuzz
+.PHONY: test run app ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app bench-e2e fuzz android-check
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps ui lint ui-test unit browser app-smoke e2e
+test: deps ui lint ui-test unit browser app-smoke android-check e2e
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
 	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
 	  /^axe-core: no serious or critical/ {p += 1} /^app-smoke: / {p += 1} \
-	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log target/e2e.log
+	  /^android-check: [0-9]+ checks passed/ {p += $$2} \
+	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log \
+	  target/android-check.log target/e2e.log
 
 ## The app (its UI built first) beside the bundled sandbox SPSE site with its
 ## demo users, the app's vault in target/run/vault; without a display it
@@ -54,6 +56,14 @@ e2e: deps ui
 
 deps:
 	@scripts/install-deps.sh
+
+## Everything of the Android app this machine can check without the SDK and
+## NDK (docs/android.md): its Rust for aarch64-linux-android, its Kotlin, the
+## release manifest's hardening, the APK workflow. Ends with
+## `android-check: N checks passed`.
+android-check: deps
+	@mkdir -p target
+	set -o pipefail; android/check/android-check.sh 2>&1 | tee target/android-check.log
 
 lint:
 	$(CARGO) fmt --all --check

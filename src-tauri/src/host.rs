@@ -1,5 +1,6 @@
 //! The [`Host`] of the real app: events through Tauri, the clipboard
-//! through `tauri-plugin-clipboard-manager`.
+//! through `tauri-plugin-clipboard-manager`, screenshot protection and the
+//! cleartext policy through the Android glue (`tauri-plugin-spse-android`).
 
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -18,6 +19,24 @@ impl<R: Runtime> TauriHost<R> {
     pub fn new(handle: AppHandle<R>) -> TauriHost<R> {
         TauriHost { handle }
     }
+
+    /// Whether the app may reach a training server over plain `http://`:
+    /// on Android only when the build's network security policy allows
+    /// cleartext (a training build, docs/android.md; false when it cannot
+    /// be asked); elsewhere always (the user still confirms each one).
+    pub fn cleartext_permitted(&self) -> bool {
+        #[cfg(target_os = "android")]
+        {
+            use tauri_plugin_spse_android::AndroidExt;
+            self.handle
+                .android()
+                .is_some_and(|android| android.cleartext_permitted().unwrap_or(false))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            true
+        }
+    }
 }
 
 impl<R: Runtime> Host for TauriHost<R> {
@@ -34,6 +53,20 @@ impl<R: Runtime> Host for TauriHost<R> {
 
     fn read_clipboard_text(&self) -> Option<Zeroizing<String>> {
         self.handle.clipboard().read_text().ok().map(Zeroizing::new)
+    }
+
+    fn protect_screen(&self, on: bool) {
+        #[cfg(target_os = "android")]
+        {
+            use tauri_plugin_spse_android::AndroidExt;
+            if let Some(android) = self.handle.android()
+                && let Err(error) = android.set_secure(on)
+            {
+                eprintln!("screenshot protection: {error}");
+            }
+        }
+        #[cfg(not(target_os = "android"))]
+        let _ = on;
     }
 
     fn read_clipboard_image(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {

@@ -13,6 +13,8 @@ pub mod app;
 pub mod commands;
 pub mod error;
 pub mod host;
+#[cfg(mobile)]
+mod links;
 pub mod views;
 
 use std::sync::Arc;
@@ -26,7 +28,13 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init());
     #[cfg(mobile)]
-    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    let builder = builder
+        .plugin(tauri_plugin_barcode_scanner::init())
+        .plugin(tauri_plugin_deep_link::init());
+    // Before the app's setup: it initialises ndk-context and sets the
+    // Keystore-backed store as keyring-core's default store.
+    #[cfg(target_os = "android")]
+    let builder = builder.plugin(tauri_plugin_spse_android::init());
     builder.invoke_handler(tauri::generate_handler![
         commands::platform,
         commands::accounts,
@@ -68,8 +76,11 @@ pub fn run() {
             {
                 options.data_dir = dir;
             }
+            options.cleartext = host.cleartext_permitted();
             let app = app::App::open(options, spse_vault::Keystore::platform(), host)?;
             tauri_app.manage(Arc::clone(&app));
+            #[cfg(mobile)]
+            links::listen(tauri_app.handle(), &app);
             tauri::async_runtime::spawn(async move { app.start().await });
             Ok(())
         })

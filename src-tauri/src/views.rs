@@ -212,6 +212,16 @@ pub struct Preview {
     pub accounts: Vec<PreviewAccount>,
 }
 
+/// A link opened on the phone: its preview, or why it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    /// What the link holds, waiting for the user to confirm or cancel.
+    pub preview: Option<Preview>,
+    /// Why it cannot be added.
+    pub error: Option<crate::error::AppError>,
+}
+
 /// What adding stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

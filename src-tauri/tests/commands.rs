@@ -449,10 +449,15 @@ async fn settings_are_kept_beside_the_vault() {
         theme: Theme::Dark,
         screenshot_protection: false,
     };
+    // Screenshot protection (FLAG_SECURE on Android) is on from the start
+    // by default and follows the setting.
+    assert_eq!(*t.host.secure.lock().unwrap(), vec![true]);
     assert_eq!(t.app.set_settings(chosen).unwrap(), chosen);
+    assert_eq!(*t.host.secure.lock().unwrap(), vec![true, false]);
     drop(t);
     let t = TestApp::open(dir.path());
     assert_eq!(t.app.settings(), chosen);
+    assert_eq!(*t.host.secure.lock().unwrap(), vec![false], "kept off");
     let about = t.app.about();
     assert_eq!(about.data_dir, dir.path().display().to_string());
     assert!(about.platform.contains(std::env::consts::ARCH));
@@ -551,4 +556,76 @@ async fn a_vault_opened_from_its_backup_is_told() {
         Some(RestoredFrom::Corrupt),
         "still told after the next save"
     );
+}
+
+/// A link opened on the phone is a preview on the Add screen, told once
+/// the window listens; nothing is added until the user confirms it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_opens_the_add_preview_and_never_adds_by_itself() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let payload = site.payload("PPK2").await;
+    // The app was started by the link: the window does not listen yet.
+    t.app.open_link(&payload);
+    assert!(t.host.named("link").is_empty());
+    assert!(t.app.accounts().unwrap().accounts.is_empty(), "not added");
+    let link = t.host.named("link");
+    assert_eq!(link.len(), 1, "told after the first accounts call");
+    assert_eq!(link[0]["error"], Value::Null);
+    let preview = &link[0]["preview"];
+    assert_eq!(preview["kind"], "spse");
+    assert_eq!(preview["training"], true);
+    assert_eq!(preview["accounts"][0]["name"], "PPK2");
+    assert!(!t.host.all_text().contains("enroll="), "no token in events");
+    // While it runs: at once. A link that is not an authenticator link, or
+    // is broken, is an error shown on the Add screen.
+    t.app.open_link(GITHUB);
+    t.app
+        .open_link("https://example.com/otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
+    t.app.open_link("otpauth://totp/x?secret=");
+    let links = t.host.named("link");
+    assert_eq!(links.len(), 4);
+    assert_eq!(links[1]["preview"]["accounts"][0]["name"], "alice");
+    assert_eq!(links[2]["error"]["code"], "payloadInvalid");
+    assert_eq!(links[3]["error"]["code"], "payloadInvalid");
+    assert!(!t.host.all_text().contains("JBSWY3DPEHPK3PXP"), "no secret");
+    assert!(
+        t.app.accounts().unwrap().accounts.is_empty(),
+        "still nothing added"
+    );
+    // The user confirms the SPSE preview: enrolled.
+    let handle = preview["handle"].as_str().unwrap();
+    let added = t.app.confirm_add(handle, true, false).await.unwrap();
+    assert_eq!(added.user.as_deref(), Some("PPK2"));
+    assert_eq!(t.app.accounts().unwrap().accounts.len(), 1);
+}
+
+/// An Android release build forbids cleartext: an http:// training server
+/// is refused before anything is sent (its token stays unused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_without_cleartext_refuses_an_http_training_server() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = keyring_core::mock::Store::new().unwrap();
+    let host = std::sync::Arc::new(common::Recorder::default());
+    let mut options = common::options(dir.path());
+    options.cleartext = false;
+    let app =
+        spse_auth_app::app::App::open(options, Ok(spse_vault::Keystore::new(store)), host.clone())
+            .unwrap();
+    let payload = site.payload("PPK2").await;
+    assert_eq!(
+        code(app.preview_text(&payload)),
+        ErrorCode::CleartextBlocked
+    );
+    // Codes-only accounts have no server: unaffected.
+    assert_eq!(app.preview_text(GITHUB).unwrap().kind, "otpauth");
+    // The token was not used: a build that allows it enrolls with it.
+    let t = TestApp::open(tempfile::tempdir().unwrap().path());
+    let preview = t.app.preview_text(&payload).unwrap();
+    t.app
+        .confirm_add(&preview.handle, true, false)
+        .await
+        .unwrap();
 }

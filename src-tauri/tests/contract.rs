@@ -77,3 +77,81 @@ fn the_window_is_locked_down() {
         assert!(!permissions.contains(broad), "{broad} granted");
     }
 }
+
+/// Phones get one more capability, for phones only: the camera scanner
+/// calls `ui/src/lib/native.ts` makes, nothing else (links are handled by
+/// the Rust side; the Android glue has no web view command).
+#[test]
+fn the_phone_capability_is_the_scanner_on_phones_only() {
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("capabilities/mobile.json")).unwrap();
+    assert_eq!(
+        capability["platforms"],
+        serde_json::json!(["android", "iOS"])
+    );
+    assert_eq!(capability["windows"], serde_json::json!(["main"]));
+    let granted: BTreeSet<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let native = read("../ui/src/lib/native.ts");
+    let mut wanted = BTreeSet::new();
+    for (call, permission) in [
+        (
+            "checkPermissions()",
+            "barcode-scanner:allow-check-permissions",
+        ),
+        (
+            "requestPermissions()",
+            "barcode-scanner:allow-request-permissions",
+        ),
+        ("scan(", "barcode-scanner:allow-scan"),
+    ] {
+        assert!(native.contains(call), "native.ts no longer calls {call}");
+        wanted.insert(permission);
+    }
+    // Cancelling a scan (the back button while the camera is open).
+    wanted.insert("barcode-scanner:allow-cancel");
+    assert_eq!(granted, wanted);
+}
+
+/// The Android configuration: otpauth links (never an auto-verified web
+/// link), the barcode scanner's minimum SDK.
+#[test]
+fn the_android_config_takes_otpauth_links_only() {
+    let config: serde_json::Value = serde_json::from_str(&read("tauri.android.conf.json")).unwrap();
+    assert_eq!(config["bundle"]["android"]["minSdkVersion"], 24);
+    assert_eq!(
+        config["plugins"]["deep-link"]["mobile"],
+        serde_json::json!([{"scheme": ["otpauth", "otpauth-migration"], "appLink": false}])
+    );
+    let desktop: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+    assert_eq!(config["identifier"], desktop["identifier"]);
+}
+
+/// The events the Rust side emits (`app::events`) are the `EVENTS` of
+/// ipc.ts, `link` (a link opened on the phone) among them.
+#[test]
+fn every_event_is_in_ipc_ts() {
+    use spse_auth_app::app::events;
+    let ipc = read("../ui/src/lib/ipc.ts");
+    let start = ipc.find("export const EVENTS = {").unwrap();
+    let end = start + ipc[start..].find("} as const").unwrap();
+    let listed: BTreeSet<String> = ipc[start..end]
+        .lines()
+        .filter_map(|line| Some(line.split('\'').nth(1)?.to_owned()))
+        .collect();
+    let emitted: BTreeSet<String> = [
+        events::LOGINS,
+        events::ACCOUNTS_CHANGED,
+        events::SITE_STATE,
+        events::RECOVERED,
+        events::LINK,
+    ]
+    .iter()
+    .map(|e| (*e).to_owned())
+    .collect();
+    assert_eq!(listed, emitted);
+}

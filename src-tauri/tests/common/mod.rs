@@ -26,6 +26,8 @@ pub struct Recorder {
     pub events: Mutex<Vec<(String, Value)>>,
     pub clipboard: Mutex<Option<String>>,
     pub image: Mutex<Option<(u32, u32, Vec<u8>)>>,
+    /// Every screenshot protection the app asked for, in order.
+    pub secure: Mutex<Vec<bool>>,
 }
 
 impl Host for Recorder {
@@ -51,6 +53,10 @@ impl Host for Recorder {
             .unwrap()
             .clone()
             .map(|(w, h, rgba)| (w, h, Zeroizing::new(rgba)))
+    }
+
+    fn protect_screen(&self, on: bool) {
+        self.secure.lock().unwrap().push(on);
     }
 }
 
@@ -119,6 +125,7 @@ pub fn options(dir: &Path) -> Options {
         device_name: "SPSE Auth (test)".into(),
         trust_root: None,
         visible: false,
+        cleartext: true,
     }
 }
 

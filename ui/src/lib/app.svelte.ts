@@ -6,6 +6,7 @@ import {
   events,
   type AccountView,
   type CodeView,
+  type LinkView,
   type LoginView,
   type Platform,
   type RestoredFrom,
@@ -41,6 +42,8 @@ export const app = $state({
   dismissed: [] as string[],
   settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
   view: { name: 'accounts' } as View,
+  /** A link opened on the phone, waiting for the Add screen to show its preview (or error). */
+  linked: null as LinkView | null,
   snack: null as Snack | null,
 });
 
@@ -179,6 +182,15 @@ export function mergeLogins(found: LoginView[]): void {
   if (added.length > 0) app.logins = [...app.logins, ...added];
 }
 
+/**
+ * A link opened on the phone (otpauth://): its preview goes to the Add
+ * screen, where the user confirms or cancels; nothing is added here.
+ */
+export function openLink(link: LinkView): void {
+  app.linked = link;
+  if (app.view.name !== 'add') navigate({ name: 'add' });
+}
+
 const recoveredKey: Record<string, MessageKey> = {
   finished: 'accounts.recovered.finished',
   rolledBack: 'accounts.recovered.rolledBack',
@@ -199,6 +211,7 @@ export async function start(): Promise<void> {
     events.siteState(({ server, state }) => {
       app.sites = app.sites.map((s) => (s.server === server ? { ...s, state } : s));
     }),
+    events.link(openLink),
     events.recovered((settled) => {
       const text = settled
         .map((r) => t(recoveredKey[r.outcome], { user: r.userId, site: r.server }))

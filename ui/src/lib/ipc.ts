@@ -67,6 +67,8 @@ export const ERROR_CODES = [
   // The app itself.
   'previewGone',
   'needsConfirmation',
+  // A training server over plain http in a build that forbids it (Android release).
+  'cleartextBlocked',
   'clipboardEmpty',
   'clipboardUnavailable',
   'notEnrolled',
@@ -254,6 +256,12 @@ export interface Recovered {
   outcome: 'finished' | 'rolledBack' | 'unresolved';
 }
 
+/** A link opened on the phone (otpauth://, otpauth-migration://): its preview for the Add screen, or why it cannot be read. Never added without the user's confirmation. */
+export interface LinkView {
+  preview: Preview | null;
+  error: IpcError | null;
+}
+
 // ---- commands ----
 
 export const api = {
@@ -301,6 +309,7 @@ export const EVENTS = {
   accountsChanged: 'accounts-changed',
   siteState: 'site-state',
   recovered: 'recovered',
+  link: 'link',
 } as const;
 
 export const events = {
@@ -315,4 +324,7 @@ export const events = {
   /** Enrollments settled at start. */
   recovered: (handler: (settled: Recovered[]) => void): Promise<UnlistenFn> =>
     listen<Recovered[]>(EVENTS.recovered, (e) => handler(e.payload)),
+  /** A link opened on the phone (Android), previewed: show it on the Add screen. */
+  link: (handler: (link: LinkView) => void): Promise<UnlistenFn> =>
+    listen<LinkView>(EVENTS.link, (e) => handler(e.payload)),
 };

@@ -230,6 +230,7 @@ export const en = {
   'error.payloadInvalid': 'The text is not a valid authenticator code. Copy the full text again.',
   'error.previewGone': 'This step took too long. Read the QR code again.',
   'error.needsConfirmation': 'Confirm the warning shown before adding the account.',
+  'error.cleartextBlocked': 'This version of SPSE Auth does not connect to training servers over plain http. Use the site\'s https address, or a training version of the app.',
   'error.clipboardEmpty': 'The clipboard has no picture or text. Copy the QR code first.',
   'error.clipboardUnavailable': 'The clipboard cannot be read here. Choose an image file instead.',
   'error.notEnrolled': 'This account cannot approve logins: it holds codes only or its activation did not finish.',

@@ -233,6 +233,7 @@ export const id: Record<MessageKey, string> = {
   'error.payloadInvalid': 'Teks ini bukan kode autentikator yang sah. Salin lagi teksnya secara lengkap.',
   'error.previewGone': 'Langkah ini terlalu lama. Baca kode QR lagi.',
   'error.needsConfirmation': 'Setujui peringatan yang tampil sebelum menambahkan akun.',
+  'error.cleartextBlocked': 'Versi SPSE Auth ini tidak terhubung ke server latihan melalui http biasa. Gunakan alamat https situs, atau versi aplikasi untuk latihan.',
   'error.clipboardEmpty': 'Papan klip tidak berisi gambar atau teks. Salin dulu kode QR-nya.',
   'error.clipboardUnavailable': 'Papan klip tidak bisa dibaca di sini. Pilih berkas gambar saja.',
   'error.notEnrolled': 'Akun ini tidak bisa menyetujui login: hanya berisi kode atau aktivasinya belum selesai.',

@@ -1,0 +1,4 @@
+package android.webkit;
+public class WebView {
+    public static void setWebContentsDebuggingEnabled(boolean enabled) {}
+}

@@ -1,0 +1,2 @@
+package androidx.activity;
+public class ComponentActivity extends android.app.Activity {}

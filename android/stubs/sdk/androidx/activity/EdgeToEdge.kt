@@ -1,0 +1,4 @@
+@file:JvmName("EdgeToEdge")
+package androidx.activity
+
+fun ComponentActivity.enableEdgeToEdge() {}

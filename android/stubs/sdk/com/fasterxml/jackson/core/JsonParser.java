@@ -1,0 +1,2 @@
+package com.fasterxml.jackson.core;
+public abstract class JsonParser {}

@@ -1,0 +1,2 @@
+package com.fasterxml.jackson.core.type;
+public abstract class TypeReference<T> {}
