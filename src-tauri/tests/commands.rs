@@ -12,7 +12,7 @@ use common::{TestApp, qr_picture, qr_png};
 use serde_json::Value;
 use spse_auth_app::error::{AppError, ErrorCode};
 use spse_auth_app::views::{
-    DecisionView, Language, ManualAccount, ManualKind, RemovalCheck, RestoredFrom, Settings, Theme,
+    DecisionView, Language, ManualKind, RemovalCheck, RestoredFrom, Settings, Theme,
 };
 use spse_otp::Payload;
 use spse_sandbox::testing::TestSite;
@@ -341,16 +341,7 @@ async fn codes_only_accounts_are_added_renamed_moved_on_and_removed() {
         .ids[0]
         .clone();
 
-    let manual = |secret: &str, kind: ManualKind| ManualAccount {
-        issuer: "Bank".into(),
-        name: "budi".into(),
-        secret: secret.to_owned().into(),
-        kind,
-        algorithm: "SHA256".into(),
-        digits: 8,
-        period: 30,
-        counter: 5,
-    };
+    let manual = |secret: &str, kind: ManualKind| common::manual("budi", secret, kind);
     let bad = t
         .app
         .add_manual(&manual("not base32!", ManualKind::Totp))
@@ -523,16 +514,7 @@ async fn a_vault_opened_from_its_backup_is_told() {
     let dir = tempfile::tempdir().unwrap();
     let t = TestApp::open(dir.path());
     assert_eq!(t.app.accounts().unwrap().restored_from_backup, None);
-    let manual = |name: &str| ManualAccount {
-        issuer: "Bank".into(),
-        name: name.into(),
-        secret: "JBSWY3DPEHPK3PXP".to_owned().into(),
-        kind: ManualKind::Totp,
-        algorithm: "SHA1".into(),
-        digits: 6,
-        period: 30,
-        counter: 0,
-    };
+    let manual = |name: &str| common::manual(name, "JBSWY3DPEHPK3PXP", ManualKind::Totp);
     t.app.add_manual(&manual("budi")).unwrap();
     t.app.add_manual(&manual("sari")).unwrap();
     std::fs::write(dir.path().join("vault.json"), b"{ not a vault").unwrap();

@@ -19,7 +19,9 @@ import { Session, startDriver } from './webdriver.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const bin = (name) => process.env[`${name.toUpperCase().replaceAll('-', '_')}_BIN`] ?? join(root, 'target', 'debug', name);
-const driverBin = process.env.TAURI_DRIVER ?? join(homedir(), '.cache', 'spse-auth-tools', 'bin', 'tauri-driver');
+// Where scripts/install-deps.sh builds it (SPSE_TOOLS_DIR, else ~/.cache/spse-auth-tools).
+const tools = process.env.SPSE_TOOLS_DIR ?? join(homedir(), '.cache', 'spse-auth-tools');
+const driverBin = process.env.TAURI_DRIVER ?? join(tools, 'bin', 'tauri-driver');
 const shots = join(root, 'target', 'e2e');
 const scratch = mkdtempSync(join(tmpdir(), 'spse-e2e-'));
 const dataDir = join(scratch, 'vault');

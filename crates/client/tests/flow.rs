@@ -211,15 +211,7 @@ async fn the_waiting_page_moves_on_as_soon_as_the_app_answers() {
     let (browser, number, challenge) = waiting_login(&site, &client, &device).await;
     let held = {
         let browser = browser.clone();
-        tokio::spawn(async move {
-            let answer: serde_json::Value = browser
-                .get("/login/status?wait=1")
-                .await
-                .json()
-                .await
-                .unwrap();
-            (answer, std::time::Instant::now())
-        })
+        tokio::spawn(async move { (browser.held_status().await, std::time::Instant::now()) })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
@@ -241,13 +233,7 @@ async fn the_waiting_page_moves_on_as_soon_as_the_app_answers() {
     // Unanswered, the held poll ends when the login expires (3 s here).
     let (browser, _, _) = waiting_login(&site, &client, &device).await;
     let started = std::time::Instant::now();
-    let answer: serde_json::Value = browser
-        .get("/login/status?wait=1")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(answer["state"], "expired");
+    assert_eq!(browser.held_status().await["state"], "expired");
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",

@@ -333,6 +333,12 @@ impl Browser {
         self.get("/login/status").await.json().await.unwrap()
     }
 
+    /// `/login/status?wait=1` as JSON: held open, as the waiting page holds
+    /// it, until the login is decided or expires.
+    pub async fn held_status(&self) -> Value {
+        self.get("/login/status?wait=1").await.json().await.unwrap()
+    }
+
     /// The CSRF token a page at `path` carries.
     pub async fn csrf(&self, path: &str) -> String {
         let page = self.get_text(path).await;

@@ -17,6 +17,7 @@ use qrcode::{Color, QrCode};
 use serde_json::Value;
 use spse_auth_app::app::{App, Host, Options};
 use spse_auth_app::error::AppError;
+use spse_auth_app::views::{ManualAccount, ManualKind};
 use spse_vault::{Keystore, Vault};
 use zeroize::Zeroizing;
 
@@ -157,4 +158,19 @@ pub fn qr_png(text: &str) -> Vec<u8> {
         .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
         .unwrap();
     bytes
+}
+
+/// A generic account typed in by hand: `name` at "Bank", SHA-256, 8 digits,
+/// 30 s, counter 5.
+pub fn manual(name: &str, secret: &str, kind: ManualKind) -> ManualAccount {
+    ManualAccount {
+        issuer: "Bank".into(),
+        name: name.into(),
+        secret: secret.to_owned().into(),
+        kind,
+        algorithm: "SHA256".into(),
+        digits: 8,
+        period: 30,
+        counter: 5,
+    }
 }
