@@ -31,7 +31,8 @@ sandbox_out=$(mktemp)
 sandbox=$!
 trap 'kill "$sandbox" 2>/dev/null || true; rm -f "$sandbox_out"' EXIT
 for _ in $(seq 100); do
-  grep -q '^listening on ' "$sandbox_out" && break
+  # The demo users follow the address at once (seeded before it is printed).
+  grep -q '^listening on ' "$sandbox_out" && [ "$(grep -c '^demo user=' "$sandbox_out")" -ge 3 ] && break
   kill -0 "$sandbox" 2>/dev/null || { echo "make run: the sandbox did not start (is $listen in use?)" >&2; exit 1; }
   sleep 0.1
 done

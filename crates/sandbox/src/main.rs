@@ -95,6 +95,19 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // The demo users exist before the address is announced: whoever reads
+    // `listening on` may log in at once (PBKDF2 makes seeding take a while).
+    let demo = if args.seed_demo {
+        match sandbox.seed_demo() {
+            Ok(users) => users,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        Vec::new()
+    };
     println!("listening on {base_url}");
     if let Some(tls) = &tls {
         if let Err(e) = std::fs::write(&args.tls_root, &tls.root_pem) {
@@ -103,21 +116,11 @@ async fn main() -> ExitCode {
         }
         println!("tls root={}", args.tls_root.display());
     }
-    if args.seed_demo {
-        match sandbox.seed_demo() {
-            Ok(users) => {
-                for user in users {
-                    println!(
-                        "demo user={} password={} mailbox={} role={}",
-                        user.user_id, user.password, user.mailbox_password, user.role
-                    );
-                }
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-        }
+    for user in demo {
+        println!(
+            "demo user={} password={} mailbox={} role={}",
+            user.user_id, user.password, user.mailbox_password, user.role
+        );
     }
     if let Some(tls) = tls {
         tokio::select! {
