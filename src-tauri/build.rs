@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "set_settings",
     "about",
     "set_foreground",
+    "has_camera",
 ];
 
 fn main() {

@@ -62,8 +62,21 @@ const MAX_SHOWN: usize = 100;
 pub trait Host: Send + Sync + 'static {
     /// Emits an event to the window.
     fn emit(&self, event: &str, payload: serde_json::Value);
-    /// Puts text on the clipboard.
+    /// Puts text on the clipboard (a copied code: on Android marked
+    /// sensitive, so no preview shows it).
     fn write_clipboard(&self, text: &str) -> Result<(), AppError>;
+    /// Clears the code [`Host::write_clipboard`] put there `copied` ago,
+    /// if it is still there. By default the clipboard is read and only the
+    /// same text cleared; Android, which refuses a read in the background,
+    /// clears without reading.
+    fn clear_copied(&self, copied: &str) {
+        if self
+            .read_clipboard_text()
+            .is_some_and(|text| text.as_str() == copied)
+        {
+            let _ = self.write_clipboard("");
+        }
+    }
     /// The clipboard's text, if it holds text.
     fn read_clipboard_text(&self) -> Option<Zeroizing<String>>;
     /// The clipboard's picture as RGBA pixels (width, height, bytes), if it
@@ -72,6 +85,12 @@ pub trait Host: Send + Sync + 'static {
     /// Turns screenshot protection (Android's FLAG_SECURE) on or off;
     /// nothing where there is none.
     fn protect_screen(&self, on: bool);
+    /// Whether a camera can scan a QR code: on phones, whether it has one
+    /// (the scanner never answers on a phone without); never on desktop,
+    /// which reads pictures instead.
+    fn has_camera(&self) -> bool {
+        false
+    }
 }
 
 /// How the app is set up.
@@ -459,12 +478,7 @@ impl App {
         let host = Arc::clone(&self.host);
         tokio::spawn(async move {
             tokio::time::sleep(CLIPBOARD_TTL).await;
-            if host
-                .read_clipboard_text()
-                .is_some_and(|text| text.as_str() == code)
-            {
-                let _ = host.write_clipboard("");
-            }
+            host.clear_copied(&code);
         });
         Ok(())
     }
@@ -1109,6 +1123,11 @@ impl App {
             data_dir: self.options.data_dir.display().to_string(),
             licences: LICENCES.to_vec(),
         }
+    }
+
+    /// The `has_camera` command: whether the Add screen offers a scan.
+    pub fn has_camera(&self) -> bool {
+        self.host.has_camera()
     }
 
     /// The `set_foreground` command: polling runs while visible.

@@ -59,16 +59,45 @@ pub async fn preview_text(
     state.preview_text(&text)
 }
 
-/// A picture's bytes, sent as a raw IPC body, previewed.
+/// A picture's bytes, previewed: a raw IPC body on desktop, or JSON
+/// `{"image": "<base64>"}` where the IPC carries no raw body (Android).
 #[tauri::command]
 pub async fn preview_image(state: AppState<'_>, request: Request<'_>) -> Result<Preview, AppError> {
-    match request.body() {
-        InvokeBody::Raw(bytes) => state.preview_image(bytes.clone()).await,
-        InvokeBody::Json(_) => Err(AppError::new(
-            ErrorCode::ImageUnreadable,
-            "image: send the picture's bytes as a raw body (a Uint8Array), not JSON",
-        )),
+    state.preview_image(picture_bytes(request.body())?).await
+}
+
+/// The picture of a `preview_image` call. Android's IPC cannot carry a raw
+/// body (Tauri hands every command JSON there), so the UI sends the bytes
+/// as standard base64 in `image`. The picture holds the account's secret
+/// as a QR code: the bytes go straight to [`App::preview_image`], which
+/// wipes them.
+fn picture_bytes(body: &InvokeBody) -> Result<Vec<u8>, AppError> {
+    use base64::Engine as _;
+    match body {
+        InvokeBody::Raw(bytes) => Ok(bytes.clone()),
+        InvokeBody::Json(json) => {
+            let encoded = json
+                .get("image")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::ImageUnreadable,
+                        "image: send the picture as a raw body, or as JSON {\"image\": \"<base64>\"}",
+                    )
+                })?;
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .map_err(|_| {
+                    AppError::new(ErrorCode::ImageUnreadable, "image: not valid base64")
+                })
+        }
     }
+}
+
+/// Whether the Add screen can offer a camera scan (a phone with a camera).
+#[tauri::command]
+pub async fn has_camera(state: AppState<'_>) -> Result<bool, AppError> {
+    Ok(state.has_camera())
 }
 
 /// A picture file, previewed.

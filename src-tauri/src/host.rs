@@ -1,6 +1,8 @@
 //! The [`Host`] of the real app: events through Tauri, the clipboard
-//! through `tauri-plugin-clipboard-manager`, screenshot protection and the
-//! cleartext policy through the Android glue (`tauri-plugin-spse-android`).
+//! through `tauri-plugin-clipboard-manager` (on Android through the
+//! Android glue, which marks a code sensitive and clears it unread),
+//! screenshot protection, the camera and the cleartext policy through the
+//! Android glue (`tauri-plugin-spse-android`).
 
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -45,10 +47,42 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 
     fn write_clipboard(&self, text: &str) -> Result<(), AppError> {
+        #[cfg(target_os = "android")]
+        {
+            use tauri_plugin_spse_android::AndroidExt;
+            if let Some(android) = self.handle.android() {
+                return android.copy_sensitive(text).map_err(|e| {
+                    AppError::new(ErrorCode::ClipboardUnavailable, format!("clipboard: {e}"))
+                });
+            }
+        }
         self.handle
             .clipboard()
             .write_text(text)
             .map_err(|e| AppError::new(ErrorCode::ClipboardUnavailable, format!("clipboard: {e}")))
+    }
+
+    #[cfg(target_os = "android")]
+    fn clear_copied(&self, _copied: &str) {
+        use tauri_plugin_spse_android::AndroidExt;
+        if let Some(android) = self.handle.android()
+            && let Err(error) = android.clear_copied()
+        {
+            eprintln!("clipboard: {error}");
+        }
+    }
+
+    #[cfg(target_os = "android")]
+    fn has_camera(&self) -> bool {
+        use tauri_plugin_spse_android::AndroidExt;
+        self.handle
+            .android()
+            .is_some_and(|android| android.has_camera().unwrap_or(false))
+    }
+
+    #[cfg(target_os = "ios")]
+    fn has_camera(&self) -> bool {
+        true
     }
 
     fn read_clipboard_text(&self) -> Option<Zeroizing<String>> {

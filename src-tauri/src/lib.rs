@@ -31,8 +31,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     let builder = builder
         .plugin(tauri_plugin_barcode_scanner::init())
         .plugin(tauri_plugin_deep_link::init());
-    // Before the app's setup: it initialises ndk-context and sets the
-    // Keystore-backed store as keyring-core's default store.
+    // Before the app's setup: it initialises ndk-context, which the
+    // Keystore-backed store needs when the vault opens.
     #[cfg(target_os = "android")]
     let builder = builder.plugin(tauri_plugin_spse_android::init());
     builder.invoke_handler(tauri::generate_handler![
@@ -57,7 +57,28 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::set_settings,
         commands::about,
         commands::set_foreground,
+        commands::has_camera,
     ])
+}
+
+/// This platform's keystore. On Android only once the Android glue has
+/// loaded (it hands the Keystore its context; asking without it would
+/// abort): otherwise the vault is kept as "keystore unavailable" and the
+/// window says so in words, instead of the app closing before any screen.
+fn keystore<R: tauri::Runtime>(
+    handle: &tauri::AppHandle<R>,
+) -> Result<spse_vault::Keystore, spse_vault::Error> {
+    #[cfg(target_os = "android")]
+    {
+        use tauri_plugin_spse_android::AndroidExt;
+        if handle.android().is_none() {
+            return Err(spse_vault::Keystore::unreachable(
+                "the app's Android glue did not load",
+            ));
+        }
+    }
+    let _ = handle;
+    spse_vault::Keystore::platform()
 }
 
 /// Starts the app: opens the vault (`SPSE_AUTH_DATA_DIR` or the platform
@@ -77,7 +98,7 @@ pub fn run() {
                 options.data_dir = dir;
             }
             options.cleartext = host.cleartext_permitted();
-            let app = app::App::open(options, spse_vault::Keystore::platform(), host)?;
+            let app = app::App::open(options, keystore(tauri_app.handle()), host)?;
             tauri_app.manage(Arc::clone(&app));
             #[cfg(mobile)]
             links::listen(tauri_app.handle(), &app);

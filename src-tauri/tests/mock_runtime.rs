@@ -1,10 +1,11 @@
 //! The commands through Tauri's own IPC on its mock runtime: names and
 //! camelCase arguments as `ipc.ts` sends them, answers as camelCase JSON,
-//! errors as `{code, message}`, and a picture as a raw body (JSON refused).
+//! errors as `{code, message}`, and a picture as a raw body or base64 JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
 
+use base64::Engine as _;
 use common::{Recorder, options, qr_png};
 use serde_json::{Value, json};
 use spse_auth_app::app::App;
@@ -85,11 +86,23 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     assert_eq!(error["code"], "loginGone");
     assert!(error["message"].as_str().is_some());
 
-    // A picture: raw bytes, never JSON.
+    // A picture: raw bytes (desktop), or base64 in JSON (Android, whose
+    // IPC hands every command JSON); anything else is refused by name.
     let preview = call("preview_image", InvokeBody::Raw(qr_png(text))).unwrap();
     assert_eq!(preview["accounts"][0]["name"], "alice");
-    let refused = call("preview_image", json!({ "bytes": [1, 2, 3] }).into()).unwrap_err();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(qr_png(text));
+    let preview = call("preview_image", json!({ "image": encoded }).into()).unwrap();
+    assert_eq!(preview["accounts"][0]["name"], "alice");
+    for body in [json!({ "bytes": [1, 2, 3] }), json!({ "image": "not base64!" }), json!([1, 2, 3])] {
+        let refused = call("preview_image", body.into()).unwrap_err();
+        assert_eq!(refused["code"], "imageUnreadable");
+        assert!(refused["message"].as_str().unwrap().starts_with("image:"));
+    }
+    let no_picture = base64::engine::general_purpose::STANDARD.encode(b"not a picture");
+    let refused = call("preview_image", json!({ "image": no_picture }).into()).unwrap_err();
     assert_eq!(refused["code"], "imageUnreadable");
+    // Desktop has no camera to scan with.
+    assert_eq!(call("has_camera", json!({}).into()).unwrap(), json!(false));
 
     let settings = call(
         "set_settings",

@@ -1,5 +1,7 @@
 // SPSE Auth's Android glue (the Kotlin half of android/plugin), an Android
 // library the app includes through tauri-build's tauri.settings.gradle.
+import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+
 plugins {
     id("com.android.library")
     id("org.jetbrains.kotlin.android")
@@ -18,8 +20,13 @@ android {
         sourceCompatibility = JavaVersion.VERSION_1_8
         targetCompatibility = JavaVersion.VERSION_1_8
     }
-    kotlinOptions {
-        jvmTarget = "1.8"
+}
+
+// compilerOptions, not kotlinOptions: the Kotlin Gradle plugin 2.3 refuses
+// kotlinOptions (KT-76720); make android-check fails on it.
+kotlin {
+    compilerOptions {
+        jvmTarget = JvmTarget.JVM_1_8
     }
 }
 

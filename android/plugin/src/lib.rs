@@ -3,16 +3,21 @@
 //! Its Kotlin half (`android/src/main/java/id/spse/auth/android/SpsePlugin.kt`):
 //!
 //! - initialises `ndk-context` when it is made (through the JNI entry point
-//!   of `android-native-keyring-store`), so this plugin's setup can then
-//!   make the Keystore-backed credential store and set it as keyring-core's
-//!   default store, before the app opens its vault;
+//!   of `android-native-keyring-store`), before the app opens its vault
+//!   with the Keystore-backed store (`spse_vault::Keystore::platform`);
 //! - turns screenshot protection (`FLAG_SECURE`) on or off ([`Android::set_secure`]);
 //! - says whether this build may use plain `http://` ([`Android::cleartext_permitted`]):
-//!   release builds may not, unless built as a training build (docs/android.md).
+//!   release builds may not, unless built as a training build (docs/android.md);
+//! - says whether the phone has a camera ([`Android::has_camera`]);
+//! - puts a code on the clipboard marked sensitive and clears it without
+//!   reading the clipboard ([`Android::copy_sensitive`], [`Android::clear_copied`]).
 //!
 //! No command is exposed to the web view: only the app's Rust side calls it.
-//! On other platforms the plugin does nothing and [`AndroidExt::android`]
-//! answers as a phone without those features would.
+//! A plugin that cannot be loaded does not stop the app: it starts without
+//! it ([`AndroidExt::android`] is `None`), the vault then says why the
+//! Keystore cannot be reached, and the window shows that in words. On other
+//! platforms the plugin does nothing and answers as a phone without those
+//! features would.
 
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Manager, Runtime};
@@ -26,9 +31,6 @@ pub enum Error {
     /// The Kotlin plugin could not be loaded or refused a call.
     #[error("android plugin: {0}")]
     Plugin(String),
-    /// The Keystore-backed credential store could not be made.
-    #[error("android keystore: {0}")]
-    Keystore(String),
 }
 
 #[cfg(target_os = "android")]
@@ -41,6 +43,18 @@ struct SecureArgs {
 #[derive(serde::Deserialize)]
 struct Cleartext {
     permitted: bool,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Deserialize)]
+struct Camera {
+    camera: bool,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Serialize)]
+struct CopyArgs<'a> {
+    text: &'a str,
 }
 
 /// The Android side of the app.
@@ -86,6 +100,56 @@ impl<R: Runtime> Android<R> {
     }
 }
 
+impl<R: Runtime> Android<R> {
+    /// Whether the phone has any camera (`FEATURE_CAMERA_ANY`): the
+    /// scanner never answers on one without, so the UI offers a photo.
+    pub fn has_camera(&self) -> Result<bool, Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<Camera>("hasCamera", ())
+                .map(|c| c.camera)
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            Ok(false)
+        }
+    }
+
+    /// Puts `text` on the clipboard marked sensitive (no preview on
+    /// Android 13+, not offered by keyboards), labelled as this app's.
+    pub fn copy_sensitive(&self, text: &str) -> Result<(), Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<()>("copySensitive", CopyArgs { text })
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = text;
+            Ok(())
+        }
+    }
+
+    /// Clears what [`Android::copy_sensitive`] put on the clipboard without
+    /// reading it (Android refuses a read in the background): a clip
+    /// labelled as another app's is left alone.
+    pub fn clear_copied(&self) -> Result<(), Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<()>("clearCopied", ())
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            Ok(())
+        }
+    }
+}
+
 /// The Android side from any Tauri handle.
 pub trait AndroidExt<R: Runtime> {
     /// The Android side, if the plugin is registered.
@@ -99,20 +163,20 @@ impl<R: Runtime, T: Manager<R>> AndroidExt<R> for T {
 }
 
 /// The plugin: on Android, loads the Kotlin half (which initialises
-/// `ndk-context`), then sets the Keystore-backed store as keyring-core's
-/// default store.
+/// `ndk-context`). Its setup never fails: a Kotlin half that cannot be
+/// loaded leaves the app running without it, so the window can say what is
+/// wrong instead of the app closing before any screen.
 pub fn init<R: Runtime>() -> TauriPlugin<R> {
     Builder::new(NAME)
         .setup(|app, api| {
             #[cfg(target_os = "android")]
             {
-                let handle = api
-                    .register_android_plugin("id.spse.auth.android", "SpsePlugin")
-                    .map_err(|e| Error::Plugin(e.to_string()))?;
-                let store = android_native_keyring_store::Store::new()
-                    .map_err(|e| Error::Keystore(e.to_string()))?;
-                keyring_core::set_default_store(store);
-                app.manage(Android { handle });
+                match api.register_android_plugin("id.spse.auth.android", "SpsePlugin") {
+                    Ok(handle) => {
+                        app.manage(Android { handle });
+                    }
+                    Err(error) => eprintln!("{}", Error::Plugin(error.to_string())),
+                }
             }
             #[cfg(not(target_os = "android"))]
             {

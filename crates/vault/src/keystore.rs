@@ -88,6 +88,16 @@ impl Keystore {
             .map_err(keystore_unavailable)
     }
 
+    /// The error [`Keystore::platform`] would give when the keystore cannot
+    /// even be asked: on Android, when the app's glue that hands the
+    /// Keystore its context did not load (asking anyway would abort).
+    pub fn unreachable(detail: &str) -> Error {
+        Error::KeystoreUnavailable {
+            hint: HINT,
+            detail: detail.to_owned(),
+        }
+    }
+
     /// The entry of the key named `key_id`.
     pub fn entry(&self, key_id: &str) -> Result<Entry> {
         self.store

@@ -262,6 +262,21 @@ fn an_unreachable_keystore_is_a_clear_error_and_changes_nothing() {
     );
 }
 
+/// What the app keeps as its vault when the keystore cannot even be asked
+/// (Android, its glue not loaded): the same code and words as any other
+/// unreachable keystore, so the window says the same.
+#[test]
+fn a_keystore_that_cannot_be_asked_is_the_same_clear_error() {
+    let error = Keystore::unreachable("the app's Android glue did not load");
+    assert_eq!(error.code(), "keystore_unavailable");
+    let text = error.to_string();
+    assert!(
+        text.starts_with("the system keystore cannot be reached: "),
+        "{text}"
+    );
+    assert!(text.ends_with("(the app's Android glue did not load)"), "{text}");
+}
+
 #[test]
 fn an_unreachable_keystore_on_first_use_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
