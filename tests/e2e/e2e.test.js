@@ -7,14 +7,14 @@
 // itself and both screenshots, and quotes what both screens showed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import QRCode from 'qrcode';
+import { Processes, assertNoSurvivors, describeProcess, withTimeout } from './processes.js';
 import { Session, startDriver } from './webdriver.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -25,6 +25,15 @@ const driverBin = process.env.TAURI_DRIVER ?? join(tools, 'bin', 'tauri-driver')
 const shots = join(root, 'target', 'e2e');
 const scratch = mkdtempSync(join(tmpdir(), 'spse-e2e-'));
 const dataDir = join(scratch, 'vault');
+
+// Everything this suite starts (processes.js): ended at the end, by group and
+// by pid; the suite fails if one survives; SIGKILLed if node exits first.
+const procs = new Processes();
+procs.installSafetyNet();
+const appBin = bin('spse-auth-app');
+const appPath = existsSync(appBin) ? realpathSync(appBin) : appBin;
+/** A process of this run that is the app (WebKitWebDriver starts it, tauri-driver's grandchild). */
+const isApp = (p) => p.exe === appPath || p.cmdline.split(' ')[0] === appBin;
 
 let sandbox;
 let base;
@@ -45,11 +54,11 @@ const secrets = new Map();
 
 /** Starts the sandbox, on `listen` (the same address again after a stop). */
 async function startSandbox(listen = '127.0.0.1:0') {
-  sandbox = spawn(bin('spse-sandbox'), [
+  sandbox = procs.spawn(bin('spse-sandbox'), [
     '--listen', listen, '--db', join(scratch, 'sandbox.db'), '--seed-demo',
     // Short logins for the expiry scenario, and no push limit across the runs.
     '--challenge-ttl', String(CHALLENGE_TTL), '--qr-ttl', String(QR_TTL), '--push-limit', '1000',
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  ], { stdout: 'pipe' });
   const lines = createInterface({ input: sandbox.stdout });
   base = await new Promise((done, fail) => {
     lines.once('line', (line) => done(line.replace('listening on ', '').trim()));
@@ -67,24 +76,35 @@ before(async () => {
   await startSandbox();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    env: procs.env(), // marked; Playwright starts it in its own process group
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
   page = await context.newPage();
   // tauri-driver passes its environment on to the app.
-  driver = await startDriver(driverBin, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir });
-  app = await Session.create(driver.url, bin('spse-auth-app'));
+  driver = await startDriver(driverBin, procs, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir });
+  app = await Session.create(driver.url, appBin);
   await app.waitText(/Tambah akun/, 20_000);
+  // The teardown's check is only as good as this: the app, two levels down, is found.
+  assert.equal(procs.alive().filter(isApp).length, 1, `the app's process not found by its marker ${procs.entry}`);
 });
 
+// Each step bounded; then every process of this run ended (SIGTERM, then
+// SIGKILL), and the suite fails, naming them, if any is still alive.
 after(async () => {
-  await app?.delete();
-  driver?.child.kill();
-  await browser?.close();
-  sandbox?.kill();
+  const bounded = (what, fn, ms) => withTimeout(fn(), ms, what).catch((e) => console.error(`teardown: ${e.message}`));
+  await bounded('the WebDriver session ending', () => app?.delete(5_000), 6_000);
+  await bounded('Chromium closing', () => browser?.close(), 10_000);
+  const survivors = await procs.endAll({ grace: 3_000, timeout: 5_000 });
   writeLatencies();
   rmSync(scratch, { recursive: true, force: true });
+  // Should anything still hold this process open, it ends anyway, failed.
+  setTimeout(() => {
+    console.error('teardown: node still busy 10 s after the teardown; exiting');
+    process.exit(1);
+  }, 10_000).unref();
+  assertNoSurvivors(survivors);
 });
 
 // ---- steps with screenshots ----
@@ -444,11 +464,16 @@ function base32(text) {
 scenarioTest('8 restart keeps the accounts, no secret in clear', async () => {
   begin('8-restart');
   await step('app quits', async () => {
+    const before = procs.alive().filter(isApp);
+    assert.equal(before.length, 1, `not one app running: ${before.map(describeProcess).join('; ')}`);
     await app.delete();
-    await sleep(500);
+    const left = await procs.waitGone(isApp, 10_000);
+    // Ended all the same, so that no first instance runs beside the second.
+    assertNoSurvivors(await procs.end(isApp), 'ending the first app');
+    assert.deepEqual(left.map(describeProcess), [], 'the app did not quit within 10 s of its session ending');
   });
   await step('app starts again and lists every account', async () => {
-    app = await Session.create(driver.url, bin('spse-auth-app'));
+    app = await Session.create(driver.url, appBin);
     await app.waitText(/PPK2/, 20_000);
     await app.waitText(/pokja1/);
     assert.equal(await codeOnScreen('penyedia1'), '');
@@ -513,8 +538,8 @@ scenarioTest('9 bad input and faults', async () => {
   await loginAndSheet('PPK2');
   const number = await page.locator('#number').textContent();
   await step('sandbox stops while the prompt is open', async () => {
-    sandbox.kill();
-    await new Promise((r) => (sandbox.exitCode !== null ? r() : sandbox.once('exit', r)));
+    const { pid } = sandbox;
+    assertNoSurvivors(await procs.end((p) => p.pgid === pid), 'stopping the sandbox');
   });
   await step('app: Ya says the site cannot be reached', async () => {
     await app.sendKeys('#login-number', number.trim());

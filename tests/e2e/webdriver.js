@@ -1,6 +1,5 @@
 // A small W3C WebDriver client over plain fetch, for tauri-driver (which
 // hands the session to WebKitWebDriver and starts the app).
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1. */
@@ -17,25 +16,26 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts tauri-driver with `env` (passed on to the app); resolves when it answers. */
-export async function startDriver(driverBin, env) {
+/**
+ * Starts tauri-driver through `processes` (processes.js: its own process
+ * group, marked, its output through a pipe of ours) with `env`, which it
+ * passes on to WebKitWebDriver and the app; resolves when it answers.
+ * The caller's teardown (processes.endAll) ends it and what it started.
+ */
+export async function startDriver(driverBin, processes, env) {
   const port = await freePort();
   const nativePort = await freePort();
-  const child = spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = processes.spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], { env });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
     try {
-      await fetch(`${url}/status`);
+      await fetch(`${url}/status`, { signal: AbortSignal.timeout(1_000) });
       return { url, child };
     } catch {
       await sleep(100);
     }
   }
-  child.kill();
   throw new Error('tauri-driver did not answer on ' + url);
 }
 
@@ -48,6 +48,7 @@ export class Session {
   static async create(url, application) {
     const res = await fetch(`${url}/session`, {
       method: 'POST',
+      signal: AbortSignal.timeout(60_000), // the app starting
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ capabilities: { alwaysMatch: { 'tauri:options': { application } } } }),
     });
@@ -59,6 +60,7 @@ export class Session {
   async cmd(method, path, body) {
     const res = await fetch(`${this.url}/session/${this.id}${path}`, {
       method,
+      signal: AbortSignal.timeout(30_000), // no command waits for ever
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -67,8 +69,9 @@ export class Session {
     return json.value;
   }
 
-  async delete() {
-    await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE' }).catch(() => {});
+  /** Ends the session (WebKitWebDriver then ends the app); gives up after `timeout` ms. */
+  async delete(timeout = 5_000) {
+    await fetch(`${this.url}/session/${this.id}`, { method: 'DELETE', signal: AbortSignal.timeout(timeout) }).catch(() => {});
   }
 
   exec(script, ...args) {
