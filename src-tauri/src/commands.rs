@@ -87,9 +87,7 @@ fn picture_bytes(body: &InvokeBody) -> Result<Vec<u8>, AppError> {
                 })?;
             base64::engine::general_purpose::STANDARD
                 .decode(encoded)
-                .map_err(|_| {
-                    AppError::new(ErrorCode::ImageUnreadable, "image: not valid base64")
-                })
+                .map_err(|_| AppError::new(ErrorCode::ImageUnreadable, "image: not valid base64"))
         }
     }
 }

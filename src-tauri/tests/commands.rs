@@ -41,14 +41,24 @@ async fn a_copied_code_is_cleared_after_30_s_unless_something_else_was_copied() 
     let dir = tempfile::tempdir().unwrap();
     let t = TestApp::open(dir.path());
     let preview = t.app.preview_text(GITHUB).unwrap();
-    let id = t.app.confirm_add(&preview.handle, false, false).await.unwrap().ids[0].clone();
+    let id = t
+        .app
+        .confirm_add(&preview.handle, false, false)
+        .await
+        .unwrap()
+        .ids[0]
+        .clone();
     let clipboard = || t.host.clipboard.lock().unwrap().clone();
 
     t.app.copy_code(&id).unwrap();
     let copied = clipboard().unwrap();
     assert_eq!(copied.len(), 6);
     tokio::time::sleep(spse_auth_app::app::CLIPBOARD_TTL - Duration::from_secs(1)).await;
-    assert_eq!(clipboard().as_deref(), Some(copied.as_str()), "still there at 29 s");
+    assert_eq!(
+        clipboard().as_deref(),
+        Some(copied.as_str()),
+        "still there at 29 s"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(clipboard().as_deref(), Some(""), "cleared after 30 s");
 

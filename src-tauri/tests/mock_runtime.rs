@@ -93,7 +93,11 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     let encoded = base64::engine::general_purpose::STANDARD.encode(qr_png(text));
     let preview = call("preview_image", json!({ "image": encoded }).into()).unwrap();
     assert_eq!(preview["accounts"][0]["name"], "alice");
-    for body in [json!({ "bytes": [1, 2, 3] }), json!({ "image": "not base64!" }), json!([1, 2, 3])] {
+    for body in [
+        json!({ "bytes": [1, 2, 3] }),
+        json!({ "image": "not base64!" }),
+        json!([1, 2, 3]),
+    ] {
         let refused = call("preview_image", body.into()).unwrap_err();
         assert_eq!(refused["code"], "imageUnreadable");
         assert!(refused["message"].as_str().unwrap().starts_with("image:"));

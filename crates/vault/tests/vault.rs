@@ -274,7 +274,10 @@ fn a_keystore_that_cannot_be_asked_is_the_same_clear_error() {
         text.starts_with("the system keystore cannot be reached: "),
         "{text}"
     );
-    assert!(text.ends_with("(the app's Android glue did not load)"), "{text}");
+    assert!(
+        text.ends_with("(the app's Android glue did not load)"),
+        "{text}"
+    );
 }
 
 #[test]

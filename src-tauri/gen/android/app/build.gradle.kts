@@ -19,6 +19,13 @@ val tauriProperties = Properties().apply {
 // Set with -PspseTrainingCleartext=true or ORG_GRADLE_PROJECT_spseTrainingCleartext=true.
 val trainingCleartext = (findProperty("spseTrainingCleartext") as String?) == "true"
 
+// Every CI build gets a new, higher versionCode (Android refuses to update an
+// app to an equal or lower one): the workflow passes its run number as
+// -PspseVersionCode (ORG_GRADLE_PROJECT_spseVersionCode), and a tag v1.2.3 as
+// -PspseVersionName. A local build keeps the Tauri CLI's values.
+val versionCodeOverride = (findProperty("spseVersionCode") as String?)?.toInt()
+val versionNameOverride = findProperty("spseVersionName") as String?
+
 // Release signing from keystore.properties (git-ignored; written by the CI
 // workflow from the repository's secrets, or by hand: docs/android.md).
 // Without it the release APK is unsigned.
@@ -31,14 +38,19 @@ val keystoreProperties = Properties().apply {
 
 android {
     compileSdk = 37
+    // AGP 9.3's default NDK, named so the workflow installs the same one:
+    // r28+ links 16 KB-aligned libraries (Android 15+ 16 KB-page phones).
+    ndkVersion = "28.2.13676358"
     namespace = "id.spse.auth"
     defaultConfig {
         manifestPlaceholders["usesCleartextTraffic"] = if (trainingCleartext) "true" else "false"
         applicationId = "id.spse.auth"
         minSdk = 24
         targetSdk = 37
-        versionCode = tauriProperties.getProperty("tauri.android.versionCode", "1").toInt()
-        versionName = tauriProperties.getProperty("tauri.android.versionName", "1.0")
+        versionCode = versionCodeOverride
+            ?: tauriProperties.getProperty("tauri.android.versionCode", "1").toInt()
+        versionName = versionNameOverride
+            ?: tauriProperties.getProperty("tauri.android.versionName", "1.0")
     }
     signingConfigs {
         if (keystoreProperties.containsKey("storeFile")) {
@@ -78,6 +90,14 @@ android {
                   exclude("build/**")
                 }.files.toTypedArray()
             )
+        }
+    }
+    // The local network permission (src/training/AndroidManifest.xml) is
+    // merged into debug and training builds only.
+    sourceSets {
+        getByName("debug").manifest.srcFile("src/training/AndroidManifest.xml")
+        if (trainingCleartext) {
+            getByName("release").manifest.srcFile("src/training/AndroidManifest.xml")
         }
     }
     compileOptions {

@@ -1,16 +1,26 @@
 package android.app;
 import android.content.Context;
 import android.content.Intent;
+import android.content.pm.PackageManager;
 import android.content.res.Configuration;
 import android.os.Bundle;
+import android.view.View;
 import android.view.Window;
 public class Activity extends Context {
     public Context getApplicationContext() { return this; }
     public Window getWindow() { return new Window(); }
+    public <T extends View> T findViewById(int id) { return null; }
     public final void runOnUiThread(Runnable action) {}
+    public int checkSelfPermission(String permission) { return PackageManager.PERMISSION_GRANTED; }
+    public final void requestPermissions(String[] permissions, int requestCode) {}
+    public PackageManager getPackageManager() { return null; }
+    public Object getSystemService(String name) { return null; }
     protected void onCreate(Bundle savedInstanceState) {}
     protected void onNewIntent(Intent intent) {}
     protected void onRestart() {}
+    protected void onResume() {}
+    protected void onPause() {}
+    protected void onStop() {}
     protected void onDestroy() {}
     public void onConfigurationChanged(Configuration newConfig) {}
 }

@@ -3,4 +3,5 @@ public class Window {
     public void addFlags(int flags) {}
     public void clearFlags(int flags) {}
     public void setFlags(int flags, int mask) {}
+    public void setHideOverlayWindows(boolean hide) {}
 }

@@ -1,4 +1,4 @@
 package android.webkit;
-public class WebView {
+public class WebView extends android.view.View {
     public static void setWebContentsDebuggingEnabled(boolean enabled) {}
 }

@@ -5,13 +5,13 @@ import android.content.res.Configuration
 import androidx.appcompat.app.AppCompatActivity
 
 // The members of tauri's PluginManager.kt that the generated TauriActivity
-// calls (android/check/kotlin_check.sh finds each line in the real file).
+// calls (android/check/kotlin_check.py finds each line in the real file).
 object PluginManager {
-  fun onActivityCreate(activity: AppCompatActivity) {}
+  fun onCreate(activity: AppCompatActivity) {}
   fun onNewIntent(intent: Intent) {}
-  fun onPause() {}
-  fun onResume() {}
-  fun onStop() {}
+  fun onPause(activity: AppCompatActivity) {}
+  fun onResume(activity: AppCompatActivity) {}
+  fun onStop(activity: AppCompatActivity) {}
   fun onRestart(activity: AppCompatActivity) {}
   fun onDestroy(activity: AppCompatActivity) {}
   fun onConfigurationChanged(newConfig: Configuration) {}

@@ -55,7 +55,12 @@ abstract class BuildTask : DefaultTask() {
         val rootDirRel = rootDirRel ?: throw GradleException("rootDirRel cannot be null")
         val target = target ?: throw GradleException("target cannot be null")
         val release = release ?: throw GradleException("release cannot be null")
-        val args = listOf("tauri", "android", "android-studio-script");
+        // The Tauri CLI of android/package-lock.json, relative to the working
+        // directory (src-tauri/): `tauri` alone, as `tauri android init`
+        // writes it when run from node_modules/.bin, makes node look for a
+        // file src-tauri/tauri (MODULE_NOT_FOUND). make android-check
+        // resolves this path.
+        val args = listOf("../android/node_modules/@tauri-apps/cli/tauri.js", "android", "android-studio-script");
 
         execOperations.exec {
             workingDir(File(projectDir, rootDirRel))

@@ -1,0 +1,6 @@
+package android.content.pm;
+public abstract class PackageManager {
+    public static final int PERMISSION_GRANTED = 0;
+    public static final String FEATURE_CAMERA_ANY = "android.hardware.camera.any";
+    public abstract boolean hasSystemFeature(String name);
+}

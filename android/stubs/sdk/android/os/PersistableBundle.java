@@ -1,0 +1,4 @@
+package android.os;
+public final class PersistableBundle {
+    public void putBoolean(String key, boolean value) {}
+}

@@ -1,0 +1,5 @@
+package androidx.core.view;
+import android.view.View;
+public interface OnApplyWindowInsetsListener {
+    WindowInsetsCompat onApplyWindowInsets(View v, WindowInsetsCompat insets);
+}
