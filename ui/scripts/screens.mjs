@@ -2,9 +2,17 @@
 // `vite build --mode screens`) in both languages, both themes, at 360×740 and
 // 1024×768, saved under ../target/ui-screens/, each checked by axe-core
 // (serious or critical violations fail) and, at 360 px, for horizontal overflow.
+// Then the phone as Android draws it edge-to-edge (phone-insets-*): a 24 px
+// status bar and a 48 px navigation bar given to the page as safe-area insets
+// (Chrome DevTools Protocol), and for the login sheet an open keyboard (the
+// viewport 300 px shorter); the run fails when the header's title, the add
+// button, the sheet's who/where line, number field, Ya, Tidak or Bukan saya
+// are covered by a bar or the keyboard, clipped, or off screen. And the
+// scanner's overlay (Batal, Back, Escape, a photo instead) and the startup
+// error's "Coba lagi" are driven in the page.
 // Runs Debian's Chromium through playwright-core; never downloads a browser.
 import { createServer } from 'node:http';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -116,6 +124,7 @@ const screens = [
     },
     ready: 'dialog[open] .warn-icon',
   },
+  { name: 'startup-error', query: 'mock=keystore', ready: '.startup' },
   { name: 'settings', query: 'mock=main', steps: (p) => p.click('.bar .icon-btn'), ready: '.switch' },
   {
     name: 'about',
@@ -205,6 +214,417 @@ async function runCombo({ size, theme, lang }) {
   await context.close();
 }
 
+// ---- the phone, edge-to-edge: safe-area insets, the keyboard ----
+
+const PHONE = { w: 360, h: 740 };
+const STATUS_BAR = 24;
+const NAV_BAR = 48;
+const KEYBOARD = 300;
+
+/**
+ * Each phone screen: what must stay uncovered (`targets`, CSS selectors),
+ * and whether the keyboard is up (the number field focused first, then the
+ * web view shortened by the keyboard, as on the phone).
+ */
+const loginTargets = ['#login-desc', '#login-number', '.answers .btn.outlined', '.answers .btn.filled', '.notme .btn'];
+const phoneScreens = [
+  { name: 'accounts', query: 'mock=main', ready: '.row', targets: ['.bar .title', '.bar .icon-btn', '.fab'] },
+  { name: 'accounts-large', query: 'mock=main&text=large', ready: '.row', targets: ['.bar .title', '.fab'] },
+  {
+    name: 'add',
+    query: 'mock=main',
+    steps: (p) => p.click('.fab'),
+    ready: '.scan',
+    targets: ['.bar .title', '.bar .icon-btn', '.scan'],
+    // The page's end scrolls clear of the navigation bar.
+    bottom: '.page .option:last-of-type',
+  },
+  { name: 'login', query: 'mock=login', ready: 'dialog[open] #login-number', targets: [...loginTargets, '#notme-hint'] },
+  { name: 'login-keyboard', query: 'mock=login', ready: 'dialog[open] #login-number', keyboard: true, targets: loginTargets },
+  { name: 'login-long-keyboard', query: 'mock=login&site=long', ready: 'dialog[open] #login-number', keyboard: true, targets: loginTargets },
+  { name: 'login-large', query: 'mock=login&text=large', ready: 'dialog[open] #login-number', targets: [...loginTargets, '#notme-hint'] },
+  { name: 'login-large-keyboard', query: 'mock=login&text=large', ready: 'dialog[open] #login-number', keyboard: true, targets: loginTargets },
+  {
+    name: 'scan',
+    query: 'mock=main',
+    steps: async (p) => {
+      await p.click('.fab');
+      await p.click('.scan');
+    },
+    ready: 'dialog.scanner[open]',
+    camera: true,
+    targets: ['#scan-title', '#scan-instruction', '.scanner .photo', '.scanner .cancel'],
+  },
+  {
+    name: 'nocamera',
+    query: 'mock=main&camera=none',
+    steps: (p) => p.click('.fab'),
+    ready: '.scan-notice',
+    targets: ['.bar .title', '.scan-notice', '#photo-button'],
+  },
+  {
+    name: 'denied',
+    query: 'mock=main&camera=denied',
+    steps: async (p) => {
+      await p.click('.fab');
+      await p.click('.scan');
+    },
+    ready: '.scan-notice',
+    targets: ['.bar .title', '.scan-notice .btn', '.scan'],
+  },
+  { name: 'startup-error', query: 'mock=keystore', ready: '.startup', targets: ['.bar .title', '#startup-title', '.startup .btn'] },
+];
+
+/** Where the system draws over the web view: CSS px of the phone's screen (the web view's viewport starts at 0,0). */
+function coveredRegions(keyboard) {
+  const regions = [{ name: 'status bar', x: 0, y: 0, w: PHONE.w, h: STATUS_BAR }];
+  if (keyboard) regions.push({ name: 'keyboard', x: 0, y: PHONE.h - KEYBOARD, w: PHONE.w, h: KEYBOARD });
+  else regions.push({ name: 'navigation bar', x: 0, y: PHONE.h - NAV_BAR, w: PHONE.w, h: NAV_BAR });
+  return regions;
+}
+
+/** Sets the safe-area insets through CDP and proves env() follows: a probe element must get them. */
+async function setInsets(page, cdp, insets) {
+  await cdp.send('Emulation.setSafeAreaInsetsOverride', { insets: { top: 0, right: 0, bottom: 0, left: 0, ...insets } });
+  const got = await page.evaluate(() => {
+    const probe = document.createElement('div');
+    probe.style.paddingTop = 'env(safe-area-inset-top, 999px)';
+    probe.style.paddingBottom = 'env(safe-area-inset-bottom, 999px)';
+    document.body.append(probe);
+    const cs = getComputedStyle(probe);
+    const v = [cs.paddingTop, cs.paddingBottom];
+    probe.remove();
+    return v;
+  });
+  const want = [`${insets.top ?? 0}px`, `${insets.bottom ?? 0}px`];
+  if (got[0] !== want[0] || got[1] !== want[1]) {
+    throw new Error(`Emulation.setSafeAreaInsetsOverride did not reach env(): safe-area-inset-top/bottom are ${got.join('/')}, not ${want.join('/')}`);
+  }
+}
+
+/** Each target's box, what clips it (overflow ancestors), and what a tap on it would hit. */
+async function measure(page, selectors) {
+  return page.evaluate((sels) => {
+    return sels.map((sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return { sel, missing: true };
+      const r = el.getBoundingClientRect();
+      let clip = { l: r.left, t: r.top, r: r.right, b: r.bottom };
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const cs = getComputedStyle(a);
+        if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        clip = { l: Math.max(clip.l, ar.left), t: Math.max(clip.t, ar.top), r: Math.min(clip.r, ar.right), b: Math.min(clip.b, ar.bottom) };
+      }
+      // A tap in the middle and just inside each edge (not the corners, which
+      // round off) lands on the element itself, not on something drawn over it.
+      const inset = Math.min(4, r.width / 4, r.height / 4);
+      const cx = (r.left + r.right) / 2;
+      const cy = (r.top + r.bottom) / 2;
+      const points = [
+        [cx, cy],
+        [cx, r.top + inset],
+        [cx, r.bottom - inset],
+        [r.left + inset, cy],
+        [r.right - inset, cy],
+      ];
+      const hits = points.map(([x, y]) => {
+        const hit = document.elementFromPoint(x, y);
+        return hit !== null && (hit === el || el.contains(hit) || (el.control && hit === el.control));
+      });
+      const visible = getComputedStyle(el).visibility === 'visible' && r.width > 0 && r.height > 0;
+      return { sel, rect: { x: r.left, y: r.top, w: r.width, h: r.height }, clip, hits, visible };
+    });
+  }, selectors);
+}
+
+/** What is wrong with the targets: covered by a bar or the keyboard, clipped, off screen, or drawn over. */
+function coverage(boxes, viewport, regions) {
+  const problems = [];
+  for (const b of boxes) {
+    if (b.missing) {
+      problems.push(`${b.sel}: not on the page`);
+      continue;
+    }
+    const { x, y, w, h } = b.rect;
+    if (!b.visible) problems.push(`${b.sel}: not visible`);
+    if (x < -0.5 || y < -0.5 || x + w > viewport.w + 0.5 || y + h > viewport.h + 0.5) {
+      problems.push(`${b.sel}: outside the ${viewport.w}×${viewport.h} viewport (${Math.round(x)},${Math.round(y)} ${Math.round(w)}×${Math.round(h)})`);
+    }
+    for (const r of regions) {
+      const ix = Math.min(x + w, r.x + r.w) - Math.max(x, r.x);
+      const iy = Math.min(y + h, r.y + r.h) - Math.max(y, r.y);
+      if (ix > 0.5 && iy > 0.5) problems.push(`${b.sel}: under the ${r.name} (${Math.round(iy)} px of its ${Math.round(h)} px height)`);
+    }
+    const c = b.clip;
+    if (c.l > x + 0.5 || c.t > y + 0.5 || c.r < x + w - 0.5 || c.b < y + h - 0.5) problems.push(`${b.sel}: cut off by a scrolling container`);
+    if (b.hits.some((hit) => !hit)) problems.push(`${b.sel}: something is drawn over it`);
+  }
+  return problems;
+}
+
+/** A camera picture behind the transparent page (the plugin's preview, in the real app): a QR code on a screen. */
+async function fakeCamera(page) {
+  await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = innerWidth;
+    c.height = innerHeight;
+    c.style.position = 'fixed';
+    c.style.inset = '0';
+    c.style.zIndex = '-1';
+    const g = c.getContext('2d');
+    const bg = g.createLinearGradient(0, 0, c.width, c.height);
+    bg.addColorStop(0, '#5b5e63');
+    bg.addColorStop(1, '#2b2d31');
+    g.fillStyle = bg;
+    g.fillRect(0, 0, c.width, c.height);
+    const cx = c.width / 2;
+    const cy = c.height * 0.47;
+    g.save();
+    g.translate(cx, cy);
+    g.rotate(-0.05);
+    g.fillStyle = '#e9ecef';
+    g.fillRect(-150, -170, 300, 330);
+    const n = 25;
+    const m = 7;
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    g.fillStyle = '#111';
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const finder = (a, b) => i >= a && i < a + 7 && j >= b && j < b + 7;
+        const inFinder = finder(0, 0) || finder(0, n - 7) || finder(n - 7, 0);
+        let on = rnd() > 0.5;
+        if (inFinder) {
+          const fi = i < 7 ? i : i - (n - 7);
+          const fj = j < 7 ? j : j - (n - 7);
+          on = fi === 0 || fi === 6 || fj === 0 || fj === 6 || (fi >= 2 && fi <= 4 && fj >= 2 && fj <= 4);
+        }
+        if (on) g.fillRect(-n * m / 2 + j * m, -n * m / 2 + i * m - 10, m, m);
+      }
+    g.restore();
+    document.body.append(c);
+  });
+}
+
+/** The screenshot as the phone shows it: the system's status bar and navigation bar (or keyboard) drawn over it. */
+async function composite(context, shot, { keyboard, theme }) {
+  const page = await context.newPage();
+  const dark = theme === 'dark';
+  const ink = dark ? '#f1dedc' : '#231918';
+  const navBg = dark ? 'rgb(26 17 17 / 0.8)' : 'rgb(255 248 247 / 0.8)';
+  const keys = ['1', '2', '3', '–', '4', '5', '6', '␣', '7', '8', '9', '⌫', ',', '0', '.', '✓'];
+  const viewH = keyboard ? PHONE.h - KEYBOARD : PHONE.h;
+  await page.setViewportSize({ width: PHONE.w, height: PHONE.h });
+  await page.setContent(`<!doctype html><style>
+    body{margin:0;width:${PHONE.w}px;height:${PHONE.h}px;position:relative;overflow:hidden;background:#000;font:500 13px system-ui,sans-serif}
+    img{position:absolute;top:0;left:0;width:${PHONE.w}px;height:${viewH}px}
+    .status{position:absolute;top:0;left:0;right:0;height:${STATUS_BAR}px;display:flex;align-items:center;justify-content:space-between;padding:0 14px;color:${ink};outline:1px dashed rgb(0 160 255 / 0.6);outline-offset:-1px}
+    .status b{display:inline-block;width:16px;height:9px;border:1.5px solid currentColor;border-radius:2px;margin-left:6px;position:relative}
+    .status b::after{content:'';position:absolute;inset:1px 4px 1px 1px;background:currentColor}
+    .nav{position:absolute;left:0;right:0;bottom:0;height:${NAV_BAR}px;display:flex;align-items:center;justify-content:space-around;background:${navBg};color:${ink};font-size:20px;outline:1px dashed rgb(0 160 255 / 0.6);outline-offset:-1px}
+    .kb{position:absolute;left:0;right:0;bottom:0;height:${KEYBOARD}px;background:${dark ? '#202124' : '#e8eaed'};box-sizing:border-box;padding:8px 6px ${NAV_BAR}px}
+    .kb .keys{display:grid;grid-template-columns:repeat(4,1fr);gap:6px;height:100%}
+    .kb span{display:grid;place-items:center;border-radius:8px;background:${dark ? '#3c4043' : '#fff'};color:${dark ? '#e8eaed' : '#202124'};font-size:20px}
+    .kb .nav{background:transparent;color:${dark ? '#e8eaed' : '#202124'}}
+  </style>
+  <img src="data:image/png;base64,${shot.toString('base64')}">
+  <div class="status"><span>9:41</span><span>▾ ▴<b></b></span></div>
+  ${keyboard ? `<div class="kb"><div class="keys">${keys.map((k) => `<span>${k}</span>`).join('')}</div><div class="nav"><span>▽</span><span>○</span><span>□</span></div></div>` : '<div class="nav"><span>◁</span><span>○</span><span>□</span></div>'}`);
+  const png = await page.screenshot();
+  await page.close();
+  return png;
+}
+
+/** One phone context per theme and language: every phone screen, edge-to-edge. */
+async function runPhone({ theme, lang }) {
+  const context = await browser.newContext({
+    viewport: { width: PHONE.w, height: PHONE.h },
+    deviceScaleFactor: 1,
+    colorScheme: theme,
+    reducedMotion: 'reduce',
+    locale: lang === 'id' ? 'id-ID' : 'en-US',
+  });
+  for (const s of phoneScreens) {
+    const name = `phone-insets-${s.name}-${lang}-${theme}`;
+    if (only && !only.test(name)) continue;
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    try {
+      const cdp = await page.context().newCDPSession(page);
+      await page.goto(`${base}?${s.query}&platform=android&lang=${lang}&theme=${theme}`);
+      await setInsets(page, cdp, { top: STATUS_BAR, bottom: NAV_BAR });
+      await page.waitForSelector('.bar');
+      if (s.query.includes('text=large')) await page.waitForSelector('html[data-text=large]', { state: 'attached' });
+      if (s.query.includes('login')) await page.waitForSelector('dialog[open]');
+      else await page.waitForFunction(() => !document.querySelector('.loading'));
+      if (s.steps) await s.steps(page);
+      await page.waitForSelector(s.ready, { timeout: 5000 });
+      let viewport = PHONE;
+      if (s.keyboard) {
+        // The user taps the number field; the keyboard opens and the web view
+        // ends above it (its nav bar is part of the keyboard's region).
+        await page.focus('#login-number');
+        viewport = { w: PHONE.w, h: PHONE.h - KEYBOARD };
+        await page.setViewportSize({ width: viewport.w, height: viewport.h });
+        await setInsets(page, cdp, { top: STATUS_BAR, bottom: 0 });
+      }
+      if (s.camera) await fakeCamera(page);
+      await page.waitForTimeout(200);
+      if (!s.keyboard && !s.query.includes('login')) await page.evaluate(() => window.scrollTo(0, 0));
+
+      const regions = coveredRegions(s.keyboard);
+      for (const p of coverage(await measure(page, s.targets), viewport, regions)) failures.push(`${name}: ${p}`);
+      if (s.camera) {
+        const see = await page.evaluate(() => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+        if (see.some((c) => c !== 'rgba(0, 0, 0, 0)')) failures.push(`${name}: the page is not transparent while scanning (${see.join(', ')})`);
+      }
+      const shot = await page.screenshot();
+      await writeFile(join(out, `${name}.png`), await composite(context, shot, { keyboard: s.keyboard, theme }));
+      shots += 1;
+      if (s.bottom) {
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await page.waitForTimeout(100);
+        for (const p of coverage(await measure(page, [s.bottom]), viewport, regions)) failures.push(`${name} (scrolled to the end): ${p}`);
+      }
+
+      const axe = await new AxeBuilder({ page }).analyze();
+      for (const v of axe.violations) {
+        if (v.impact === 'serious' || v.impact === 'critical') {
+          failures.push(`${name}: axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+        }
+      }
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) failures.push(`${name}: horizontal overflow of ${overflow}px at 360 px`);
+      for (const e of errors) failures.push(`${name}: page error: ${e}`);
+    } catch (err) {
+      failures.push(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+      await page.screenshot({ path: join(out, `${name}.FAILED.png`) }).catch(() => undefined);
+    } finally {
+      await page.close();
+    }
+  }
+  await context.close();
+}
+
+/** The scanner in the page (the plugin mocked): Batal, Back and Escape cancel it and bring the page back; a photo instead. */
+async function checkScan() {
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  const fail = (what) => failures.push(`scanning: ${what}`);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}?mock=main&platform=android&lang=en&theme=light`);
+    await page.waitForSelector('.row');
+    await page.click('.fab');
+    await page.waitForSelector('.scan');
+    const state = () =>
+      page.evaluate(() => ({
+        overlay: !!document.querySelector('dialog.scanner[open]'),
+        // The page's own paint: html and body (the body carries the surface colour).
+        root: `${getComputedStyle(document.documentElement).backgroundColor} ${getComputedStyle(document.body).backgroundColor}`,
+        bar: getComputedStyle(document.querySelector('.bar')).visibility,
+        scanEntry: history.state?.scan ?? null,
+        onAdd: !!document.querySelector('.scan'),
+        mock: { ...globalThis.__mock },
+        focused: document.activeElement?.className ?? '',
+      }));
+    const before = await state();
+
+    // Batal.
+    await page.click('.scan');
+    await page.waitForSelector('dialog.scanner[open]');
+    let s = await state();
+    if (s.root !== 'rgba(0, 0, 0, 0) rgba(0, 0, 0, 0)') fail(`the page stays opaque while scanning (${s.root})`);
+    if (s.bar !== 'hidden') fail('the top bar shows over the camera');
+    if (!s.scanEntry) fail('no history entry for Back while scanning');
+    if (s.mock.scans !== 1) fail(`the plugin was asked to scan ${s.mock.scans} times`);
+    if (!s.focused.includes('cancel')) fail(`focus is on "${s.focused}", not Batal`);
+    await page.click('.scanner .cancel');
+    await page.waitForSelector('dialog.scanner', { state: 'detached' });
+    await page.waitForTimeout(100);
+    s = await state();
+    if (s.root !== before.root) fail(`Batal left the page's background ${s.root}, not ${before.root}`);
+    if (s.bar !== 'visible' || !s.onAdd) fail('Batal did not bring the Add screen back');
+    if (s.scanEntry) fail("Batal left the scan's history entry");
+    if (s.mock.cancels !== 1) fail(`Batal called the plugin's cancel ${s.mock.cancels} times`);
+
+    // Android's Back: goes back in the web view, which pops the scan's entry.
+    await page.click('.scan');
+    await page.waitForSelector('dialog.scanner[open]');
+    await page.goBack();
+    await page.waitForSelector('dialog.scanner', { state: 'detached' });
+    await page.waitForTimeout(100);
+    s = await state();
+    if (!s.onAdd) fail('Back while scanning left the Add screen');
+    if (s.mock.cancels !== 2) fail("Back did not call the plugin's cancel");
+    if (s.root !== before.root) fail('Back left the page transparent');
+
+    // Escape (a keyboard on the phone; the dialog's cancel).
+    await page.click('.scan');
+    await page.waitForSelector('dialog.scanner[open]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.scanner', { state: 'detached' });
+    s = await state();
+    if (s.mock.cancels !== 3 || !s.onAdd) fail('Escape did not cancel the scan on the Add screen');
+
+    // A photo picked on the overlay: the scan is cancelled and the photo read, as base64 JSON (Android's IPC).
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    await page.click('.scan');
+    await page.waitForSelector('dialog.scanner[open]');
+    await page.setInputFiles('.scanner input[type=file]', { name: 'aktivasi.png', mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('.preview');
+    s = await state();
+    if (s.mock.cancels !== 4) fail('picking a photo did not cancel the scan');
+    if (s.mock.images[0] !== png.toString('base64')) fail(`the photo did not reach preview_image as base64 (${s.mock.images[0]})`);
+    if (s.overlay || s.root !== before.root) fail('the overlay stayed after a photo was picked');
+    await page.close();
+
+    // The photo from the Add screen itself, on a phone without a camera: no scan at all.
+    const bare = await context.newPage();
+    await bare.goto(`${base}?mock=main&platform=android&camera=none&lang=id&theme=light`);
+    await bare.waitForSelector('.row');
+    await bare.click('.fab');
+    await bare.waitForSelector('.scan-notice');
+    if (await bare.$('#scan-button')) fail('a phone without a camera still offers the scan');
+    const chooser = bare.waitForEvent('filechooser', { timeout: 3000 });
+    await bare.click('#photo-button');
+    const picker = await chooser;
+    if (picker.element && (await picker.element().getAttribute('accept')) !== 'image/*') fail('the phone picker does not take any image');
+    await picker.setFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: png });
+    await bare.waitForSelector('.preview');
+    const m = await bare.evaluate(() => globalThis.__mock);
+    if (m.scans !== 0) fail('the scanner was opened on a phone without a camera');
+    if (m.images.length !== 1) fail('the picked photo was not sent');
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
+/** The startup error's "Coba lagi" asks for the accounts again, and the list comes. */
+async function checkRetry() {
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}?mock=keystore&recover=1&lang=id&theme=light`);
+    await page.waitForSelector('.startup');
+    if (await page.$('.row, .fab')) failures.push('startup error: the list shows beside the error');
+    await page.click('.startup .btn');
+    await page.waitForSelector('.row');
+    const calls = await page.evaluate(() => globalThis.__mock.accountsCalls);
+    if (calls !== 2) failures.push(`startup error: accounts asked ${calls} times, not twice`);
+  } catch (err) {
+    failures.push(`startup error: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+  } finally {
+    await context.close();
+  }
+}
+
+const PHONE_VIEWPORT = { width: PHONE.w, height: PHONE.h };
+
 const combos = sizes.flatMap((size) => ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ size, theme, lang }))));
 const WORKERS = Number(process.env.SCREENS_WORKERS ?? 3);
 
@@ -235,11 +655,16 @@ async function checkBack() {
   }
 }
 
+const phoneCombos = ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ theme, lang, phone: true })));
+const jobs = [...phoneCombos, ...combos];
+
 try {
   await checkBack();
+  await checkScan();
+  await checkRetry();
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
-      for (let c = combos.shift(); c; c = combos.shift()) await runCombo(c);
+      for (let c = jobs.shift(); c; c = jobs.shift()) await (c.phone ? runPhone(c) : runCombo(c));
     }),
   );
 } finally {
@@ -252,4 +677,5 @@ if (failures.length > 0) {
   console.error(`${failures.length} problem(s):\n` + failures.map((f) => `  - ${f}`).join('\n'));
   process.exit(1);
 }
+console.log('phone insets: nothing covered by the status bar, the navigation bar or the keyboard');
 console.log('axe-core: no serious or critical violations; no horizontal overflow at 360 px');

@@ -1,6 +1,8 @@
 // The IPC mock of the screenshot build (`vite build --mode screens`) only:
 // main.ts imports it behind `__SCREENS__`, so it never ships in the app.
-// The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`.
+// The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`,
+// and on android `&camera=none|denied` (no camera, or the permission refused), `&site=long` (a long
+// site name in the login sheet), `&text=large` (text 130 %, as Android's largest font size).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
@@ -100,13 +102,14 @@ let settings: Settings = {
 
 function login(expiresInMs: number, numberMatch: boolean): LoginView {
   const now = Date.now();
+  const long = q.get('site') === 'long';
   return {
     tx: `tx-${now}`,
     accountId: 'kudus-ppk2',
-    userId: 'PPK2',
-    server: KUDUS,
-    siteName: 'LPSE Kabupaten Kudus',
-    browser: 'Firefox 133 on Windows 10',
+    userId: long ? 'PPK.DINAS.PEKERJAAN.UMUM.2026' : 'PPK2',
+    server: long ? 'https://lpse.pemerintahprovinsinusatenggaratimur.go.id' : KUDUS,
+    siteName: long ? 'LPSE Pemerintah Provinsi Nusa Tenggara Timur, Unit Kerja Pengadaan Barang/Jasa' : 'LPSE Kabupaten Kudus',
+    browser: long ? 'Microsoft Edge 131 on Windows 11 (64-bit)' : 'Firefox 133 on Windows 10',
     ip: '103.147.8.21',
     createdAt: now,
     expiresAt: now + expiresInMs,
@@ -154,8 +157,29 @@ const about: About = {
   ],
 };
 
+/** The scan the plugin mock holds open until `cancel` (it never reads a code). */
+let scanPending: ((reason: string) => void) | null = null;
+/** What the screens suite reads back: the plugin calls made, the pictures sent. */
+const record = { scans: 0, cancels: 0, accountsCalls: 0, images: [] as string[] };
+(globalThis as { __mock?: typeof record }).__mock = record;
+
 async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
   switch (cmd) {
+    case 'has_camera':
+      return q.get('camera') !== 'none';
+    case 'plugin:barcode-scanner|check_permissions':
+      return { camera: q.get('camera') === 'denied' ? 'denied' : 'prompt' };
+    case 'plugin:barcode-scanner|request_permissions':
+      return { camera: q.get('camera') === 'denied' ? 'denied' : 'granted' };
+    case 'plugin:barcode-scanner|scan':
+      record.scans += 1;
+      if (!args.windowed) fail('internal', 'mock: scan without windowed: true');
+      return new Promise((_, reject) => (scanPending = reject));
+    case 'plugin:barcode-scanner|cancel':
+      record.cancels += 1;
+      scanPending?.('cancelled');
+      scanPending = null;
+      return null;
     case 'platform':
       return q.get('platform') ?? 'linux';
     case 'settings':
@@ -164,6 +188,11 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       settings = args.settings as Settings;
       return settings;
     case 'accounts':
+      record.accountsCalls += 1;
+      // `mock=keystore`: the vault cannot be opened (the phone's Keystore failed at start); `&recover=1`: Coba lagi works.
+      if (scenario === 'keystore' && (q.get('recover') !== '1' || record.accountsCalls === 1)) {
+        fail('keystoreUnavailable', 'Android Keystore: KeyStoreException: the key store is not initialised (system error -1)');
+      }
       return accounts;
     case 'codes':
       return codes();
@@ -192,7 +221,17 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       return preview(String(args.text));
     case 'preview_clipboard':
       return fail('clipboardEmpty', 'clipboard holds neither an image nor text');
-    case 'preview_image':
+    case 'preview_image': {
+      // Android's IPC carries JSON only: the picture arrives as base64 there (ipc.ts), as raw bytes on desktop.
+      const mobile = q.get('platform') === 'android';
+      const image = (args as { image?: unknown }).image;
+      if (mobile && typeof image === 'string') {
+        record.images.push(image);
+        return preview('spse');
+      }
+      if (mobile) fail('imageUnreadable', 'mock: android sent no base64 image');
+      return fail('qrNotFound', 'no QR code in the picture');
+    }
     case 'preview_image_file':
       return fail('qrNotFound', 'no QR code in the picture');
     case 'confirm_add': {
@@ -218,6 +257,38 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
   }
 }
 
+/**
+ * `text=large`: every font size and line height of the app's style sheets
+ * times 1.3, as Android's text zoom does (px sizes included, not icons or
+ * padding). A constructed sheet: nothing inline, so the page's CSP holds.
+ */
+function largeText(scale = 1.3): void {
+  const rules: string[] = [];
+  const px = (v: string) => (/^[\d.]+px$/.test(v) ? `${(parseFloat(v) * scale).toFixed(2)}px` : null);
+  const walk = (list: CSSRuleList, wrap: (r: string) => string) => {
+    for (const rule of list) {
+      if (rule instanceof CSSStyleRule) {
+        const size = px(rule.style.fontSize);
+        const line = px(rule.style.lineHeight);
+        const decl = [size && `font-size:${size}`, line && `line-height:${line}`].filter(Boolean).join(';');
+        if (decl) rules.push(wrap(`${rule.selectorText}{${decl}}`));
+      } else if (rule instanceof CSSMediaRule) {
+        const media = rule.conditionText;
+        walk(rule.cssRules, (r) => wrap(`@media ${media}{${r}}`));
+      }
+    }
+  };
+  for (const sheet of document.styleSheets) walk(sheet.cssRules, (r) => r);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(rules.join('\n'));
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  document.documentElement.dataset.text = 'large';
+}
+
 export function install(): void {
+  if (q.get('text') === 'large') {
+    if (document.readyState === 'complete') largeText();
+    else window.addEventListener('load', () => largeText(), { once: true });
+  }
   mockIPC((cmd, payload) => handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
 }

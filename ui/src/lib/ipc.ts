@@ -262,10 +262,42 @@ export interface LinkView {
   error: IpcError | null;
 }
 
+// ---- pictures over the IPC ----
+
+/**
+ * Standard base64 (RFC 4648, with padding) of `bytes`, built in chunks: one
+ * `String.fromCharCode(...bytes)` of a 5 MB photo would overflow the call stack.
+ */
+export function toBase64(bytes: Uint8Array): string {
+  const CHUNK = 0x8000;
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
+  }
+  return btoa(binary);
+}
+
+/** The platform `api.platform()` answered, kept for the commands whose encoding depends on it. */
+let ipcPlatform: Platform | null = null;
+
+/**
+ * Android's (and iOS's) IPC is a JSON postMessage: it cannot carry a raw
+ * body, so a picture goes there as base64 in JSON. Before `platform` has
+ * answered, the web view's user agent tells.
+ */
+function rawBodyUnsupported(): boolean {
+  if (ipcPlatform !== null) return ipcPlatform === 'android' || ipcPlatform === 'ios';
+  return typeof navigator !== 'undefined' && /Android|iPhone|iPad/.test(navigator.userAgent);
+}
+
 // ---- commands ----
 
 export const api = {
-  platform: () => invoke<Platform>('platform'),
+  platform: () =>
+    invoke<Platform>('platform').then((platform) => {
+      ipcPlatform = platform;
+      return platform;
+    }),
   accounts: () => invoke<AccountsView>('accounts'),
   codes: () => invoke<CodesView>('codes'),
   /** Copies the account's current code; cleared after 30 s if still there. */
@@ -274,8 +306,14 @@ export const api = {
   nextHotp: (id: string) => invoke<void>('next_hotp', { id }),
 
   previewText: (text: string) => invoke<Preview>('preview_text', { text }),
-  /** A picture's bytes (a dropped or picked file read by the UI), sent as a raw IPC body, not JSON. */
-  previewImage: (bytes: Uint8Array) => invoke<Preview>('preview_image', bytes),
+  /**
+   * A picture's bytes (a dropped or picked file read by the UI): a raw IPC
+   * body on desktop; `{ image: <base64> }` JSON on android/ios, whose IPC has no raw body.
+   */
+  previewImage: (bytes: Uint8Array) =>
+    rawBodyUnsupported()
+      ? invoke<Preview>('preview_image', { image: toBase64(bytes) })
+      : invoke<Preview>('preview_image', bytes),
   /** A picture file by path (desktop dialog, drag-and-drop paths). */
   previewImageFile: (path: string) => invoke<Preview>('preview_image_file', { path }),
   /** The clipboard's picture, else its text. */
@@ -299,6 +337,8 @@ export const api = {
   about: () => invoke<About>('about'),
   /** The window became visible (polling runs) or hidden (it stops). */
   setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
+  /** The device has a camera to scan with (phones; false on desktop). Asked before every scan. */
+  hasCamera: () => invoke<boolean>('has_camera'),
 };
 
 // ---- events ----

@@ -1,0 +1,45 @@
+// The vault cannot be opened at start: the state the startup error screen
+// shows, and "Coba lagi" asking `accounts` again.
+import { describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.hoisted(() => vi.fn());
+vi.mock('@tauri-apps/api/core', () => ({ invoke }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
+
+import { app, loadAccounts } from './app.svelte';
+import { errorText, locale } from './i18n/index.svelte';
+
+describe('opening the vault', () => {
+  it('keeps the error for the startup screen, and a retry that works clears it', async () => {
+    const failure = { code: 'keystoreUnavailable', message: 'KeyStoreException: system error -1' };
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'accounts') throw failure;
+      return { now: 0, codes: [] };
+    });
+    await loadAccounts();
+    expect(app.loaded).toBe(true);
+    expect(app.loadError).toEqual(failure);
+    expect(app.accounts).toEqual([]);
+
+    const view = { sites: [], accounts: [{ id: 'a' }], restoredFromBackup: null };
+    invoke.mockImplementation(async (cmd: string) => (cmd === 'accounts' ? view : { now: 0, codes: [] }));
+    await loadAccounts(); // "Coba lagi"
+    expect(invoke.mock.calls.filter(([cmd]) => cmd === 'accounts')).toHaveLength(2);
+    expect(app.loadError).toBeNull();
+    expect(app.accounts).toEqual(view.accounts);
+  });
+
+  it('tells a phone user what to do when the Keystore failed, in both languages, and that nothing is lost', () => {
+    const err = { code: 'keystoreUnavailable', message: '' };
+    locale.current = 'id';
+    const id = errorText(err);
+    expect(id).toMatch(/tidak hilang/);
+    expect(id).toMatch(/ponsel/);
+    expect(id).toMatch(/kunci layar/);
+    locale.current = 'en';
+    const en = errorText(err);
+    expect(en).toMatch(/not lost/);
+    expect(en).toMatch(/phone/);
+    expect(en).toMatch(/screen lock/);
+  });
+});
