@@ -408,9 +408,10 @@ async function fakeCamera(page) {
 }
 
 /** The screenshot as the phone shows it: the system's status bar and navigation bar (or keyboard) drawn over it. */
-async function composite(context, shot, { keyboard, theme }) {
+async function composite(context, shot, { keyboard, theme, overCamera }) {
   const page = await context.newPage();
-  const dark = theme === 'dark';
+  // Over the camera the system bars want light icons whatever the theme (the Android side's to set).
+  const dark = theme === 'dark' || overCamera;
   const ink = dark ? '#f1dedc' : '#231918';
   const navBg = dark ? 'rgb(26 17 17 / 0.8)' : 'rgb(255 248 247 / 0.8)';
   const keys = ['1', '2', '3', '–', '4', '5', '6', '␣', '7', '8', '9', '⌫', ',', '0', '.', '✓'];
@@ -482,7 +483,7 @@ async function runPhone({ theme, lang }) {
         if (see.some((c) => c !== 'rgba(0, 0, 0, 0)')) failures.push(`${name}: the page is not transparent while scanning (${see.join(', ')})`);
       }
       const shot = await page.screenshot();
-      await writeFile(join(out, `${name}.png`), await composite(context, shot, { keyboard: s.keyboard, theme }));
+      await writeFile(join(out, `${name}.png`), await composite(context, shot, { keyboard: s.keyboard, theme, overCamera: s.camera }));
       shots += 1;
       if (s.bottom) {
         await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));

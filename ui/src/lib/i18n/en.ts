@@ -121,7 +121,6 @@ export const en = {
 
   'login.title': 'Authorize login?',
   'login.site': 'Site',
-  'login.user': 'User ID',
   'login.browser': 'Browser',
   'login.ip': 'IP address',
   'login.timeLeft': 'Time left',

@@ -124,7 +124,6 @@ export const id: Record<MessageKey, string> = {
 
   'login.title': 'Authorize login?',
   'login.site': 'Situs',
-  'login.user': 'User ID',
   'login.browser': 'Peramban',
   'login.ip': 'Alamat IP',
   'login.timeLeft': 'Sisa waktu',
