@@ -293,10 +293,15 @@ pub struct LoginView {
     pub server: String,
     /// The site's name.
     pub site_name: Option<String>,
-    /// The browser, made safe and short.
-    pub browser: String,
-    /// The browser's IP, made safe.
-    pub ip: String,
+    /// The browser and system, when the app recognises them ("Chrome 131
+    /// on Windows", made of the app's own names and the version's digits);
+    /// null otherwise, shown as "Browser tidak dikenal". The person logging
+    /// in writes the User-Agent: their words never reach the sheet.
+    pub browser: Option<String>,
+    /// The browser's IP address, when the site sent one; null for any
+    /// other text (a proxy's `X-Forwarded-For` can carry words), shown as
+    /// "tidak diketahui".
+    pub ip: Option<String>,
     /// Local Unix ms.
     pub created_at: u64,
     /// Local Unix ms.

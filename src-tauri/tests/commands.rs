@@ -218,7 +218,8 @@ async fn logins_are_approved_with_the_number_denied_and_reported() {
     );
     assert_eq!(login.server, site.base);
     assert_eq!(login.site_name.as_deref(), Some("LPSE Sandbox"));
-    assert_eq!(login.browser, "Firefox 145");
+    assert_eq!(login.browser.as_deref(), Some("Firefox 145"));
+    assert_eq!(login.ip.as_deref(), Some("127.0.0.1"));
     assert!(login.number_match);
     let now = spse_protocol::now_ms();
     assert!(login.expires_at > now && login.created_at <= now + 1_000);
