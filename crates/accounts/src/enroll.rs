@@ -7,9 +7,13 @@
 //! 2. The site is asked to enroll the device.
 //! 3. The answer is saved: enrolled (replacing the account re-enrolled
 //!    after "Reset TOTP"), or the pending account removed when the site
-//!    refused or never received the request.
+//!    refused or certainly never received the request: the connection
+//!    failed before the request was written (DNS, TCP connect, the TLS
+//!    handshake).
 //!
-//! When the answer is lost (a timeout), the site is asked whether it knows
+//! When the answer is lost (a timeout, or a connection that broke once the
+//! request may have left: a reset, a connection closed before or during
+//! the answer, review finding F-05), the site is asked whether it knows
 //! the device. What is still pending when the process dies is settled by
 //! [`recover`] at the next start: the site knowing the device means the
 //! enrollment happened (finished); not knowing it means it did not (rolled
@@ -122,17 +126,22 @@ pub async fn enroll(
 }
 
 /// Whether a failed enrollment call certainly left the site without the
-/// device: it answered with a refusal, or the request never left.
+/// device: it answered with a refusal, or the request never left (the
+/// connection failed before it was written). A timeout, a connection
+/// broken after that ([`SiteError::Interrupted`]) or an answer that is not
+/// the protocol leave it unknown: the site is asked, never assumed.
 fn never_enrolled(error: &SiteError) -> bool {
-    matches!(
-        error,
+    match error {
         SiteError::Server { .. }
-            | SiteError::Unreachable { .. }
-            | SiteError::Tls { .. }
-            | SiteError::WrongAccount
-            | SiteError::BadRoot
-            | SiteError::Key(_)
-    )
+        | SiteError::Unreachable { .. }
+        | SiteError::Tls { .. }
+        | SiteError::WrongAccount
+        | SiteError::BadRoot
+        | SiteError::Key(_) => true,
+        SiteError::Interrupted { .. } | SiteError::Timeout { .. } | SiteError::BadResponse => false,
+        // A failure added later is unknown until it is known to be safe.
+        _ => false,
+    }
 }
 
 /// What became of an enrollment that was left pending.

@@ -123,6 +123,77 @@ async fn a_lost_answer_is_settled_by_asking_the_site() {
     }
 }
 
+/// Finding F-05: the site took the enrollment, then the connection was
+/// reset before its answer. That is no proof the request never left: the
+/// site is asked, knows the device, and the account is kept, enrolled
+/// (before, it was taken for "unreachable" and deleted with its key).
+#[tokio::test]
+async fn a_connection_reset_after_the_site_enrolled_keeps_the_account() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::CutEnrollReply,
+        ..Options::default()
+    })
+    .await;
+    let (_dir, vault) = vault();
+    let client = Client::new().unwrap();
+    let added = enroll(&vault, &client, &qr(&site, "PPK2").await, options(false))
+        .await
+        .unwrap();
+    assert_eq!(added.site_name, None, "the answer with the name was cut");
+    let stored = vault.lock().unwrap().get(&added.id).unwrap().clone();
+    assert!(!stored.is_pending());
+    let (_, device) = sites::device_of(&stored).unwrap().unwrap();
+    assert_eq!(
+        client.device_status(&site.base, &device).await.unwrap(),
+        DeviceStatus::Active
+    );
+    let (_, location) = site.login("PPK2").await;
+    assert_eq!(location, "/login/wait", "the site holds the device");
+}
+
+/// Finding F-05, its test A7: the site enrolled the device and holds the
+/// answer; then it goes down, which ends the connection. It cannot be
+/// asked, so the account is kept pending (never deleted) and recovery
+/// settles it later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_going_down_after_it_enrolled_leaves_the_account_pending() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::LoseEnrollReply,
+        ..Options::default()
+    })
+    .await;
+    let (_dir, vault) = vault();
+    let client = Client::new().unwrap();
+    let enrollment = qr(&site, "PPK2").await;
+    let enrolling = enroll(&vault, &client, &enrollment, options(false));
+    let stop = async {
+        // Until the site has enrolled the device (its answer is held).
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+            if site.login("PPK2").await.1 == "/login/wait" {
+                site.stop();
+                return;
+            }
+        }
+        panic!("the site never enrolled the device");
+    };
+    let (result, ()) = tokio::join!(enrolling, stop);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(&error, Error::Unsettled { server, source: spse_client::Error::Unreachable { .. } }
+            if *server == site.base),
+        "{error:?}"
+    );
+    let vault = vault.lock().unwrap();
+    assert_eq!(
+        vault.accounts().len(),
+        1,
+        "the account whose device the site holds"
+    );
+    assert!(vault.accounts()[0].is_pending());
+    assert_eq!(vault.accounts()[0].account.name(), "PPK2");
+}
+
 /// Finding 1: the site took the enrollment, but the save marking it done
 /// failed (a full disk, a folder gone read-only). The user is told what
 /// happened on both sides, the account and its key stay on disk pending,

@@ -6,19 +6,35 @@ use spse_protocol::wire::ErrorCode;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The site cannot be reached (no network, wrong address, site down).
+    /// The site cannot be reached (no network, wrong address, site down):
+    /// the connection failed before the request was written (DNS, TCP
+    /// connect), so the site certainly did not get it.
     #[error("site: {server} cannot be reached; check the connection and try again")]
     Unreachable {
         /// The server base URL.
         server: String,
     },
-    /// The TLS handshake failed: the certificate is not trusted or not for this site.
+    /// The connection broke after the request may have been written and
+    /// before the whole answer arrived (a reset, a connection closed, a
+    /// body cut short): whether the site carried out the request is not
+    /// known, as after a [`Error::Timeout`].
+    #[error(
+        "site: the connection to {server} broke before it answered; check the connection and try \
+         again"
+    )]
+    Interrupted {
+        /// The server base URL.
+        server: String,
+    },
+    /// The TLS handshake failed: the certificate is not trusted or not for
+    /// this site. The request was not sent.
     #[error("site: {server} did not prove its identity (TLS certificate refused)")]
     Tls {
         /// The server base URL.
         server: String,
     },
-    /// The site took too long to answer.
+    /// The site took too long to answer (or to connect): whether it got the
+    /// request is not known.
     #[error("site: {server} did not answer in time; try again")]
     Timeout {
         /// The server base URL.
@@ -76,16 +92,28 @@ fn describe(code: ErrorCode) -> &'static str {
 }
 
 impl Error {
+    /// A transport failure, classified by whether the request certainly
+    /// never reached the site: only a failure while connecting (DNS, TCP
+    /// connect, the TLS handshake) proves that. Anything later (a reset, a
+    /// connection closed before or during the answer) is
+    /// [`Error::Interrupted`]: the site may have carried the request out,
+    /// and a caller that must know (an enrollment) asks it.
     pub(crate) fn from_reqwest(server: &str, error: &reqwest::Error) -> Error {
         let server = server.to_owned();
         if error.is_timeout() {
             return Error::Timeout { server };
         }
-        if is_tls(error) {
-            return Error::Tls { server };
-        }
-        if error.is_connect() || error.is_request() {
+        if error.is_connect() {
+            if is_tls(error) {
+                return Error::Tls { server };
+            }
             return Error::Unreachable { server };
+        }
+        // A body cut short: reqwest's `chunk()` reports it as a decode
+        // error (this crate decodes no content encoding; it parses the
+        // bytes itself).
+        if error.is_request() || error.is_body() || error.is_decode() {
+            return Error::Interrupted { server };
         }
         Error::BadResponse
     }

@@ -24,7 +24,7 @@ use hyper_util::service::TowerToHyperService;
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
 use crate::{Config, Sandbox, SelfSigned, http_base_url, https_base_url};
 
@@ -39,6 +39,12 @@ pub enum Fault {
     LoseEnrollReply,
     /// `POST /enroll` never reaches the sandbox.
     LoseEnrollRequest,
+    /// `POST /enroll` is carried out, then its connection is reset (a TCP
+    /// RST) without a byte of the answer: a phone switching networks, a
+    /// proxy cutting the response. Unlike [`Fault::LoseEnrollReply`] the
+    /// client learns at once that the connection broke, not that the site
+    /// is slow. Plain HTTP only (the TLS listener is the sandbox's own).
+    CutEnrollReply,
     /// A hostile site: every text it sends for people (site name, browser,
     /// IP, message) carries terminal escape sequences, and a decision's
     /// message says the opposite of its result.
@@ -110,6 +116,10 @@ impl TestSite {
 
     /// The sandbox with `options`.
     pub async fn start_with(options: Options) -> TestSite {
+        assert!(
+            !(options.tls && options.fault == Fault::CutEnrollReply),
+            "Fault::CutEnrollReply cuts connections of the plain HTTP listener only"
+        );
         let _ = rustls::crypto::ring::default_provider().install_default();
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind(options.listen).await.unwrap();
@@ -146,7 +156,8 @@ impl TestSite {
                 (Some(der), Some(path), server)
             }
             None => {
-                let server = tokio::spawn(serve_http(listener, router, stop_signal));
+                let resets = options.fault == Fault::CutEnrollReply;
+                let server = tokio::spawn(serve_http(listener, router, stop_signal, resets));
                 (None, None, server)
             }
         };
@@ -272,9 +283,21 @@ impl TestSite {
     }
 }
 
+/// Ends one connection from inside a request's handling (the router's
+/// [`Fault`] layer), as the network would: the connection's task drops it.
+#[derive(Clone)]
+struct Cut(Arc<Notify>);
+
 /// Serves `router` over plain HTTP until `stopped` turns true, which also
 /// ends the open connections (axum's own `serve` would keep serving them).
-async fn serve_http(listener: TcpListener, router: Router, stopped: watch::Receiver<bool>) {
+/// With `resets`, a connection ended by its [`Cut`] is reset (RST), not
+/// closed.
+async fn serve_http(
+    listener: TcpListener,
+    router: Router,
+    stopped: watch::Receiver<bool>,
+    resets: bool,
+) {
     let mut watching = stopped.clone();
     loop {
         let accepted = tokio::select! {
@@ -285,8 +308,20 @@ async fn serve_http(listener: TcpListener, router: Router, stopped: watch::Recei
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
+        // A second handle on the socket, to set SO_LINGER 0 on it when the
+        // connection is cut (hyper owns the stream by then): the last close
+        // then sends a reset.
+        let (tcp, spare) = if resets {
+            let std = tcp.into_std().unwrap();
+            let spare = std.try_clone().unwrap();
+            (tokio::net::TcpStream::from_std(std).unwrap(), Some(spare))
+        } else {
+            (tcp, None)
+        };
+        let cut = Cut(Arc::new(Notify::new()));
         let app = router
             .clone()
+            .layer(axum::Extension(cut.clone()))
             .layer(axum::Extension(ConnectInfo::<SocketAddr>(peer)));
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
@@ -296,7 +331,17 @@ async fn serve_http(listener: TcpListener, router: Router, stopped: watch::Recei
             tokio::select! {
                 _ = connection => {}
                 _ = stopped.wait_for(|stopped| *stopped) => {}
+                () = cut.0.notified() => {
+                    if let Some(spare) = &spare {
+                        tokio::net::TcpSocket::from_std_stream(spare.try_clone().unwrap())
+                            .set_zero_linger()
+                            .unwrap();
+                    }
+                }
             }
+            // The connection (and its stream) is dropped by now; the spare
+            // handle is the socket's last.
+            drop(spare);
         });
     }
 }
@@ -433,6 +478,12 @@ fn with_fault(router: Router, fault: Fault) -> Router {
                 (Fault::LoseEnrollRequest, true) => std::future::pending::<Response>().await,
                 (Fault::LoseEnrollReply, true) => {
                     let _ = next.run(request).await;
+                    std::future::pending::<Response>().await
+                }
+                (Fault::CutEnrollReply, true) => {
+                    let cut = request.extensions().get::<Cut>().cloned().unwrap();
+                    let _ = next.run(request).await;
+                    cut.0.notify_one();
                     std::future::pending::<Response>().await
                 }
                 (Fault::HostileText | Fault::OtherUser, _)
