@@ -155,6 +155,10 @@ impl From<spse_client::Error> for AppError {
         use spse_client::Error as E;
         let code = match &error {
             E::Unreachable { .. } => ErrorCode::SiteUnreachable,
+            // A connection that broke mid-request: the user's remedy is the
+            // same (check the connection, try again); an enrollment it cut
+            // is settled by asking the site, not here.
+            E::Interrupted { .. } => ErrorCode::SiteUnreachable,
             E::Tls { .. } => ErrorCode::SiteTls,
             E::Timeout { .. } => ErrorCode::SiteTimeout,
             E::Server { code, .. } => ErrorCode::from_snake(code.as_str()),
@@ -252,6 +256,16 @@ mod tests {
                 code.as_str()
             );
         }
+    }
+
+    /// A connection that broke mid-request reads as the site out of reach
+    /// (what the user can do about it), not as an error of the site's.
+    #[test]
+    fn a_broken_connection_is_told_as_the_site_out_of_reach() {
+        let error = AppError::from(spse_client::Error::Interrupted {
+            server: "https://lpse.example.go.id".into(),
+        });
+        assert_eq!(error.code(), ErrorCode::SiteUnreachable);
     }
 
     #[test]
