@@ -50,8 +50,21 @@ const MAX_PREVIEWS: usize = 16;
 pub const CLIPBOARD_TTL: Duration = Duration::from_secs(30);
 /// How long one long poll waits for a login (s).
 const POLL_WAIT: u64 = 25;
-/// Back-off of a site that does not answer: doubling from 1 s to this.
+/// Back-off of a site that does not answer, or answers a long poll at
+/// once with nothing: doubling from 1 s to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// A long poll answered empty sooner than this did not wait: another poll
+/// of the same device ended it (a second app on the vault, the CLI), or the
+/// site does not hold polls. The next one waits on the back-off.
+const EARLY_ANSWER: Duration = Duration::from_secs(2);
+/// The least time between two polls of one account while logins wait (the
+/// site answers each at once until they are answered or expire).
+const LOGINS_WAIT_GAP: Duration = Duration::from_secs(1);
+/// A site's clock offset is saved at most this often: a save is a sealed,
+/// fsync'd vault write and a backup rotation, and a site whose
+/// `server_time` jumps would otherwise cause one with every answer. The
+/// offset in memory, which signed requests use, follows every answer.
+const CLOCK_SAVE_EVERY: Duration = Duration::from_secs(60);
 /// How often the vault is re-read for the CLI's changes while visible.
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 /// The longest site name, browser or IP shown (characters).
@@ -210,6 +223,8 @@ pub struct App {
     /// for the whole run (the next save clears the vault's own record, and
     /// the user must still be told).
     restored_from_backup: Mutex<Option<RestoredFrom>>,
+    /// When each site's clock offset was last saved ([`CLOCK_SAVE_EVERY`]).
+    clocks_saved: Mutex<HashMap<String, Instant>>,
 }
 
 impl std::fmt::Debug for App {
@@ -269,6 +284,7 @@ impl App {
             }),
             recovery: Mutex::new(Recovery::default()),
             restored_from_backup: Mutex::new(restored_from_backup),
+            clocks_saved: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -366,10 +382,26 @@ impl App {
             .ok_or_else(|| spse_vault::Error::NotFound { id: id.to_owned() }.into())
     }
 
-    /// Keeps the clock offsets learned, best effort.
+    /// Keeps the clock offsets learned that matter (new, or moved by more
+    /// than a second), each site's at most once a [`CLOCK_SAVE_EVERY`];
+    /// best effort. A site's first offset is saved at once.
     fn save_clocks(&self) {
-        if let Ok(mut vault) = self.vault() {
-            let _ = sites::save_clocks(&mut vault, &self.client, now_ms());
+        let Ok(mut vault) = self.vault() else { return };
+        let mut saved = lock(&self.clocks_saved);
+        let due: BTreeMap<String, spse_vault::ClockOffset> =
+            sites::changed_clocks(&vault, &self.client, now_ms())
+                .into_iter()
+                .filter(|(server, _)| {
+                    saved
+                        .get(server)
+                        .is_none_or(|at| at.elapsed() >= CLOCK_SAVE_EVERY)
+                })
+                .collect();
+        if !due.is_empty() && vault.set_clocks(&due).is_ok() {
+            let now = Instant::now();
+            for server in due.into_keys() {
+                saved.insert(server, now);
+            }
         }
     }
 
@@ -1165,7 +1197,11 @@ impl App {
         }));
     }
 
-    /// One account's long poll, forever (until aborted).
+    /// One account's long poll, forever (until aborted). Never without
+    /// pause: while logins wait the site answers at once, so polls are
+    /// [`LOGINS_WAIT_GAP`] apart; a long poll answered empty at once (ended
+    /// by another poll of the device, or a site that does not hold it)
+    /// sleeps on the back-off, which only a poll that really waited resets.
     async fn poll(self: Arc<Self>, id: String) {
         let mut backoff = Duration::from_secs(1);
         // The first ask answers at once, so the site's state and any login
@@ -1176,11 +1212,12 @@ impl App {
             let Ok(Some((server, device))) = device_of(&stored) else {
                 return;
             };
+            let asked_at = Instant::now();
             let asked = self.client.pending(&server, &device, wait).await;
+            let waited = wait > 0;
             wait = POLL_WAIT;
             match asked {
                 Ok(challenges) => {
-                    backoff = Duration::from_secs(1);
                     let any = !challenges.is_empty();
                     self.set_site_state(&server, SiteState::Reachable);
                     self.set_waiting(&stored, challenges);
@@ -1188,7 +1225,12 @@ impl App {
                     self.save_clocks();
                     if any {
                         // The site answers at once while logins wait.
-                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        tokio::time::sleep(LOGINS_WAIT_GAP).await;
+                    } else if waited && asked_at.elapsed() < EARLY_ANSWER {
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
+                    } else if waited {
+                        backoff = Duration::from_secs(1);
                     }
                 }
                 Err(error) => {

@@ -61,6 +61,25 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     ])
 }
 
+/// What a second start of the app on desktop does: it shows and focuses
+/// the first one's window, and exits (`tauri-plugin-single-instance`). Two
+/// instances on one vault would end each other's long polls without pause
+/// (a site ends a device's earlier poll when a new one comes), each costing
+/// a signature and a request, and both would write the vault. Its
+/// arguments are not read: desktop takes no links.
+#[cfg(desktop)]
+fn show_first_window<R: tauri::Runtime>(
+    handle: &tauri::AppHandle<R>,
+    _args: Vec<String>,
+    _cwd: String,
+) {
+    if let Some(window) = handle.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// This platform's keystore. On Android only once the Android glue has
 /// loaded (it hands the Keystore its context; asking without it would
 /// abort): otherwise the vault is kept as "keystore unavailable" and the
@@ -86,7 +105,12 @@ fn keystore<R: tauri::Runtime>(
 /// and polls the sites while the window is visible.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let result = builder(tauri::Builder::default())
+    let base = tauri::Builder::default();
+    // First of all plugins: a second start hands over to the first and
+    // exits before it opens the vault or polls a site.
+    #[cfg(desktop)]
+    let base = base.plugin(tauri_plugin_single_instance::init(show_first_window));
+    let result = builder(base)
         .setup(|tauri_app| {
             let host = Arc::new(host::TauriHost::new(tauri_app.handle().clone()));
             let mut options = app::Options::from_env();

@@ -161,3 +161,90 @@ async fn serve(
     tcp.write_all(response.as_bytes()).await?;
     tcp.shutdown().await
 }
+
+/// A TCP relay in front of a real site that counts the long polls sent
+/// through it (`GET /authenticator/v1/challenges`), for the sandbox, which
+/// does not count them itself. An account enrolled through it
+/// ([`Relay::payload`]) polls through it; its logins name the site's own
+/// origin, which the app refuses from the relay's: for counting polls only.
+pub struct Relay {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    target: String,
+    polls: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Relay {
+    /// A relay to `base` (`http://HOST:PORT`).
+    pub async fn start(base: &str) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let target = base.trim_start_matches("http://").to_owned();
+        let polls = Arc::new(AtomicU64::new(0));
+        let task = {
+            let (target, polls) = (target.clone(), Arc::clone(&polls));
+            tokio::spawn(async move {
+                while let Ok((inbound, _)) = listener.accept().await {
+                    let (target, polls) = (target.clone(), Arc::clone(&polls));
+                    tokio::spawn(async move {
+                        let Ok(outbound) = TcpStream::connect(&target).await else {
+                            return;
+                        };
+                        let (mut in_read, mut in_write) = inbound.into_split();
+                        let (mut out_read, mut out_write) = outbound.into_split();
+                        let upstream = async {
+                            const NEEDLE: &[u8] = b"GET /authenticator/v1/challenges";
+                            let mut seen: Vec<u8> = Vec::new();
+                            let mut buffer = [0u8; 4096];
+                            loop {
+                                let read = in_read.read(&mut buffer).await?;
+                                if read == 0 {
+                                    return out_write.shutdown().await;
+                                }
+                                seen.extend_from_slice(&buffer[..read]);
+                                let found =
+                                    seen.windows(NEEDLE.len()).filter(|w| *w == NEEDLE).count();
+                                polls.fetch_add(found as u64, Ordering::Relaxed);
+                                // Keep what could begin a needle cut by the read.
+                                let keep = seen.len().min(NEEDLE.len() - 1);
+                                seen.drain(..seen.len() - keep);
+                                out_write.write_all(&buffer[..read]).await?;
+                            }
+                        };
+                        let downstream = tokio::io::copy(&mut out_read, &mut in_write);
+                        let _ = tokio::join!(upstream, downstream);
+                    });
+                }
+            })
+        };
+        Relay {
+            base: format!("http://{address}"),
+            target,
+            polls,
+            task,
+        }
+    }
+
+    /// How many long polls went through.
+    pub fn polls(&self) -> u64 {
+        self.polls.load(Ordering::Relaxed)
+    }
+
+    /// The site's `payload`, enrolling through the relay.
+    pub fn payload(&self, payload: &str) -> String {
+        let encoded = |address: &str| address.replace(':', "%3A");
+        let relay = encoded(self.base.trim_start_matches("http://"));
+        let through = payload
+            .replace(&encoded(&self.target), &relay)
+            .replace(&encoded(&self.target).replace("%3A", "%3a"), &relay);
+        assert_ne!(through, payload, "the payload names {}", self.target);
+        through
+    }
+}
