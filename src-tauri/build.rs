@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "add_manual",
     "check_logins",
     "decide",
+    "snooze_logins",
     "rename",
     "removal_check",
     "remove",

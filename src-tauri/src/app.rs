@@ -5,7 +5,7 @@
 //! What reaches the window goes through a [`Host`]: events and the
 //! clipboard.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -69,6 +69,33 @@ const CLOCK_SAVE_EVERY: Duration = Duration::from_secs(60);
 const RELOAD_EVERY: Duration = Duration::from_secs(2);
 /// The longest site name, browser or IP shown (characters).
 const MAX_SHOWN: usize = 100;
+/// The logins kept per account, the newest: a site cannot queue more
+/// prompts than the user can read.
+pub const MAX_LOGINS_PER_ACCOUNT: usize = 3;
+/// The longest a login may live (`expires - created`, ms); one that claims
+/// longer is dropped. The protocol's logins live 60 s; twice that leaves a
+/// slow site room.
+pub const MAX_LOGIN_LIFE_MS: u64 = 2 * spse_protocol::CHALLENGE_TTL_MS;
+/// How far in the future (the site's clock, ms) a login may say it
+/// started; one further is dropped (it would stay on the sheet longer).
+pub const MAX_LOGIN_FUTURE_MS: u64 = 5_000;
+/// The window in which a site's prompts are counted for a flood.
+pub const FLOOD_WINDOW: Duration = Duration::from_secs(60);
+/// More new logins than this from one site within [`FLOOD_WINDOW`] is a
+/// flood: its prompts are paused.
+pub const FLOOD_LOGINS: usize = 10;
+/// This many of a site's prompts refused or put aside by the user within
+/// [`FLOOD_WINDOW`] pauses the site's prompts.
+pub const FLOOD_DISMISSALS: usize = 3;
+/// How long a site that floods has its prompts paused.
+pub const FLOOD_PAUSE: Duration = Duration::from_secs(10 * 60);
+/// The longest the user can put an account's prompts aside (minutes).
+pub const MAX_SNOOZE_MINUTES: u32 = 24 * 60;
+/// How long a login's id is remembered after the site last listed it, so
+/// it is counted as new once.
+const SEEN_FOR: Duration = Duration::from_secs(3 * 60);
+/// The most login ids remembered per site.
+const MAX_SEEN: usize = 4096;
 
 /// What the app shows and touches outside itself: events to the window
 /// and the clipboard.
@@ -176,11 +203,136 @@ fn kind_of(payload: &Payload) -> &'static str {
     }
 }
 
-/// The logins known per account, and the list last sent to the window.
+/// The logins known per account, and the list last sent to the window;
+/// what holds prompts back: accounts the user put aside, sites paused for
+/// flooding.
 #[derive(Debug, Default)]
 struct Logins {
     per_account: HashMap<String, Vec<(LoginView, Challenge)>>,
     sent: Vec<LoginView>,
+    /// Per account id, its prompts put aside by the user ("Nanti").
+    snoozed: HashMap<String, Hold>,
+    /// Per site, what tells a flood.
+    guards: HashMap<String, Guard>,
+}
+
+impl Logins {
+    /// Whether a login of `account_id` on `server` is held back now.
+    fn held(&self, account_id: &str, server: &str) -> bool {
+        self.snoozed.get(account_id).is_some_and(Hold::active) || self.paused(server).is_some()
+    }
+
+    /// Until when `server`'s prompts are paused, if they are.
+    fn paused(&self, server: &str) -> Option<Hold> {
+        self.guards
+            .get(server)
+            .and_then(|guard| guard.paused)
+            .filter(Hold::active)
+    }
+
+    /// How long until `account_id`'s prompts are shown again, if held.
+    fn held_for(&self, account_id: &str, server: &str) -> Option<Duration> {
+        let left = |hold: &Hold| hold.until.saturating_duration_since(Instant::now());
+        let snoozed = self
+            .snoozed
+            .get(account_id)
+            .filter(|h| h.active())
+            .map(left);
+        let paused = self.paused(server).as_ref().map(left);
+        snoozed.into_iter().chain(paused).max()
+    }
+}
+
+/// Prompts held back until a time: an [`Instant`] to act on, and the same
+/// as local Unix ms to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hold {
+    until: Instant,
+    until_ms: u64,
+}
+
+impl Hold {
+    /// A hold for `length` from now.
+    fn starting_now(length: Duration) -> Hold {
+        Hold {
+            until: Instant::now() + length,
+            until_ms: now_ms().saturating_add(u64::try_from(length.as_millis()).unwrap_or(0)),
+        }
+    }
+
+    /// Whether it still holds.
+    fn active(&self) -> bool {
+        Instant::now() < self.until
+    }
+}
+
+/// One site's prompts, counted to tell a flood: a site that sends more
+/// logins than a person makes, or whose prompts the user keeps refusing,
+/// has them paused for [`FLOOD_PAUSE`] (the modal sheet would otherwise
+/// stay up, and the site's Delete stay out of reach).
+#[derive(Debug, Default)]
+struct Guard {
+    /// The login ids the site listed, with when it last did.
+    seen: HashMap<String, Instant>,
+    /// When each new login arrived, within [`FLOOD_WINDOW`].
+    fresh: VecDeque<Instant>,
+    /// When the user refused or put aside a prompt, within [`FLOOD_WINDOW`].
+    dismissed: VecDeque<Instant>,
+    /// The pause, once flooded.
+    paused: Option<Hold>,
+}
+
+impl Guard {
+    /// Counts the logins of one answer; true when that starts a pause.
+    fn listed<'a>(&mut self, tx_ids: impl Iterator<Item = &'a str>) -> bool {
+        let now = Instant::now();
+        for tx in tx_ids {
+            if self.seen.insert(tx.to_owned(), now).is_none() {
+                self.fresh.push_back(now);
+            }
+        }
+        self.seen
+            .retain(|_, last| now.duration_since(*last) < SEEN_FOR);
+        if self.seen.len() > MAX_SEEN {
+            self.seen.retain(|_, last| *last == now);
+        }
+        self.check()
+    }
+
+    /// Counts a prompt the user refused or put aside; true when that
+    /// starts a pause.
+    fn dismissed(&mut self) -> bool {
+        self.dismissed.push_back(Instant::now());
+        self.check()
+    }
+
+    /// Pauses the site when it floods; true when a pause starts.
+    fn check(&mut self) -> bool {
+        let now = Instant::now();
+        for times in [&mut self.fresh, &mut self.dismissed] {
+            while times
+                .front()
+                .is_some_and(|at| now.duration_since(*at) >= FLOOD_WINDOW)
+            {
+                times.pop_front();
+            }
+        }
+        let flooding = self.fresh.len() > FLOOD_LOGINS || self.dismissed.len() >= FLOOD_DISMISSALS;
+        if !flooding || self.paused.is_some_and(|hold| hold.active()) {
+            return false;
+        }
+        self.paused = Some(Hold::starting_now(FLOOD_PAUSE));
+        self.fresh.clear();
+        self.dismissed.clear();
+        true
+    }
+
+    /// Ends the pause (the user asked, or it is over); true when there was one.
+    fn resume(&mut self) -> bool {
+        self.fresh.clear();
+        self.dismissed.clear();
+        self.paused.take().is_some()
+    }
 }
 
 /// The poller's tasks.
@@ -405,6 +557,14 @@ impl App {
         }
     }
 
+    /// This device's time (ms) as a site's.
+    fn site_ms(&self, server: &str, local_ms: u64) -> u64 {
+        match self.client.clock_offset(server) {
+            Some(offset) => local_ms.saturating_add_signed(offset),
+            None => local_ms,
+        }
+    }
+
     /// A site's time (ms) as this device's.
     fn local_ms(&self, server: &str, site_ms: u64) -> u64 {
         match self.client.clock_offset(server) {
@@ -436,18 +596,31 @@ impl App {
         }
         let vault = self.vault()?;
         let states = lock(&self.sites);
+        let logins = lock(&self.logins);
         let sites = vault
             .groups()
             .into_iter()
             .filter_map(|group| group.site)
             .map(|site| SiteView {
+                paused_until: logins.paused(&site.server).map(|hold| hold.until_ms),
                 server: site.server.clone(),
                 name: site.name.as_deref().map(shown),
                 training: site.training,
                 state: states.get(&site.server).copied().unwrap_or_default(),
             })
             .collect();
-        let accounts = vault.accounts().iter().map(AccountView::from).collect();
+        let accounts = vault
+            .accounts()
+            .iter()
+            .map(|stored| AccountView {
+                snoozed_until: logins
+                    .snoozed
+                    .get(&stored.id)
+                    .filter(|hold| hold.active())
+                    .map(|hold| hold.until_ms),
+                ..AccountView::from(stored)
+            })
+            .collect();
         Ok(AccountsView {
             sites,
             accounts,
@@ -893,6 +1066,10 @@ impl App {
     ) -> Result<Vec<LoginView>, AppError> {
         self.refresh()?;
         let accounts = self.enrolled(account_id)?;
+        if let Some(id) = account_id {
+            // The user asks about this account: its prompts show again.
+            lock(&self.logins).snoozed.remove(id);
+        }
         let asked = spse_accounts::logins::waiting(&self.client, &accounts, 0).await;
         self.save_clocks();
         let mut per_account: HashMap<String, Vec<Challenge>> = accounts
@@ -941,13 +1118,32 @@ impl App {
         Ok(views)
     }
 
-    /// Keeps an account's waiting logins (made safe to show); their views.
+    /// Keeps an account's waiting logins, made safe to show: only those
+    /// whose lifetime the protocol allows ([`MAX_LOGIN_LIFE_MS`]) and that
+    /// do not start in the future ([`MAX_LOGIN_FUTURE_MS`], by the site's
+    /// clock), the newest [`MAX_LOGINS_PER_ACCOUNT`]. Every login listed
+    /// counts towards its site's flood. The views of those not held back.
     fn set_waiting(&self, stored: &StoredAccount, challenges: Vec<Challenge>) -> Vec<LoginView> {
         let Some(site) = &stored.site else {
             return Vec::new();
         };
-        let entries: Vec<(LoginView, Challenge)> = challenges
+        let site_now = self.site_ms(&site.server, now_ms());
+        let mut kept: Vec<Challenge> = Vec::new();
+        let mut listed = Vec::with_capacity(challenges.len());
+        for challenge in challenges {
+            listed.push(challenge.tx_id.clone());
+            let life = challenge.expires.checked_sub(challenge.created);
+            if life.is_some_and(|life| life > 0 && life <= MAX_LOGIN_LIFE_MS)
+                && challenge.created <= site_now.saturating_add(MAX_LOGIN_FUTURE_MS)
+            {
+                kept.push(challenge);
+            }
+        }
+        kept.sort_by_key(|c| std::cmp::Reverse(c.created));
+        kept.truncate(MAX_LOGINS_PER_ACCOUNT);
+        let entries: Vec<(LoginView, Challenge)> = kept
             .into_iter()
+            .rev()
             .map(|challenge| {
                 let view = LoginView {
                     tx: challenge.tx_id.clone(),
@@ -964,10 +1160,24 @@ impl App {
                 (view, challenge)
             })
             .collect();
-        let views = entries.iter().map(|(v, _)| v.clone()).collect();
-        lock(&self.logins)
-            .per_account
-            .insert(stored.id.clone(), entries);
+        let (views, paused) = {
+            let mut logins = lock(&self.logins);
+            let paused = logins
+                .guards
+                .entry(site.server.clone())
+                .or_default()
+                .listed(listed.iter().map(String::as_str));
+            let views = if logins.held(&stored.id, &site.server) {
+                Vec::new()
+            } else {
+                entries.iter().map(|(v, _)| v.clone()).collect()
+            };
+            logins.per_account.insert(stored.id.clone(), entries);
+            (views, paused)
+        };
+        if paused {
+            self.tell_site(&site.server);
+        }
         views
     }
 
@@ -986,12 +1196,15 @@ impl App {
         let now = now_ms();
         let mut logins = lock(&self.logins);
         logins.per_account.retain(|id, _| order.contains(id));
+        logins
+            .snoozed
+            .retain(|id, hold| order.contains(id) && hold.active());
         let mut merged: Vec<LoginView> = Vec::new();
         for id in &order {
             if let Some(entries) = logins.per_account.get(id) {
                 let mut views: Vec<LoginView> = entries
                     .iter()
-                    .filter(|(v, _)| v.expires_at > now)
+                    .filter(|(v, _)| v.expires_at > now && !logins.held(&v.account_id, &v.server))
                     .map(|(v, _)| v.clone())
                     .collect();
                 views.sort_by_key(|v| v.created_at);
@@ -1009,14 +1222,74 @@ impl App {
     fn set_site_state(&self, server: &str, state: SiteState) {
         let old = lock(&self.sites).insert(server.to_owned(), state);
         if old != Some(state) {
-            self.emit(
-                events::SITE_STATE,
-                &SiteStateEvent {
-                    server: server.to_owned(),
-                    state,
-                },
-            );
+            self.tell_site(server);
         }
+    }
+
+    /// Tells the window what the app knows of a site now: its state and
+    /// whether its prompts are paused.
+    fn tell_site(&self, server: &str) {
+        let paused_until = lock(&self.logins).paused(server).map(|hold| hold.until_ms);
+        let state = lock(&self.sites).get(server).copied().unwrap_or_default();
+        self.emit(
+            events::SITE_STATE,
+            &SiteStateEvent {
+                server: server.to_owned(),
+                state,
+                paused_until,
+            },
+        );
+    }
+
+    /// Ends the pauses that are over, telling the window.
+    fn end_pauses(&self) {
+        let ended: Vec<String> = lock(&self.logins)
+            .guards
+            .iter_mut()
+            .filter(|(_, guard)| guard.paused.is_some_and(|hold| !hold.active()))
+            .filter_map(|(server, guard)| guard.resume().then(|| server.clone()))
+            .collect();
+        for server in ended {
+            self.tell_site(&server);
+        }
+    }
+
+    /// The `snooze_logins` command ("Nanti"): `account_id`'s prompts put
+    /// aside for `minutes` (at most [`MAX_SNOOZE_MINUTES`]), so the sheet
+    /// closes and the rest of the app (Delete among it) can be reached; it
+    /// counts as a prompt dismissed towards its site's flood. `minutes` 0
+    /// shows them again at once, and ends the pause of the account's site
+    /// too (the user asked for its prompts). Until when they are aside
+    /// (local Unix ms), none when shown.
+    pub fn snooze_logins(
+        self: &Arc<Self>,
+        account_id: &str,
+        minutes: u32,
+    ) -> Result<Option<u64>, AppError> {
+        let stored = self.stored(account_id)?;
+        let server = stored.site.as_ref().map(|site| site.server.clone());
+        let minutes = minutes.min(MAX_SNOOZE_MINUTES);
+        let (until, told) = {
+            let mut logins = lock(&self.logins);
+            let guard = server
+                .as_ref()
+                .map(|server| logins.guards.entry(server.clone()).or_default());
+            if minutes == 0 {
+                let told = guard.is_some_and(Guard::resume);
+                logins.snoozed.remove(account_id);
+                (None, told)
+            } else {
+                let told = guard.is_some_and(Guard::dismissed);
+                let hold = Hold::starting_now(Duration::from_secs(u64::from(minutes) * 60));
+                logins.snoozed.insert(account_id.to_owned(), hold);
+                (Some(hold.until_ms), told)
+            }
+        };
+        if told && let Some(server) = &server {
+            self.tell_site(server);
+        }
+        self.send_logins();
+        Ok(until)
     }
 
     /// The `decide` command.
@@ -1069,8 +1342,17 @@ impl App {
             ),
         };
         if done {
-            if let Some(entries) = lock(&self.logins).per_account.get_mut(&account_id) {
-                entries.retain(|(view, _)| view.tx != tx);
+            let paused = {
+                let mut logins = lock(&self.logins);
+                if let Some(entries) = logins.per_account.get_mut(&account_id) {
+                    entries.retain(|(view, _)| view.tx != tx);
+                }
+                answer.is_ok()
+                    && decision != DecisionView::Approve
+                    && logins.guards.entry(server.clone()).or_default().dismissed()
+            };
+            if paused {
+                self.tell_site(&server);
             }
             self.send_logins();
         }
@@ -1192,6 +1474,7 @@ impl App {
                 tokio::time::sleep(RELOAD_EVERY).await;
                 let Some(app) = app.upgrade() else { return };
                 let _ = app.refresh();
+                app.end_pauses();
                 app.send_logins();
             }
         }));
@@ -1220,14 +1503,18 @@ impl App {
                 Ok(challenges) => {
                     let any = !challenges.is_empty();
                     self.set_site_state(&server, SiteState::Reachable);
-                    self.set_waiting(&stored, challenges);
+                    let shown = self.set_waiting(&stored, challenges);
                     self.send_logins();
                     self.save_clocks();
-                    if any {
+                    if !shown.is_empty() {
                         // The site answers at once while logins wait.
                         tokio::time::sleep(LOGINS_WAIT_GAP).await;
-                    } else if waited && asked_at.elapsed() < EARLY_ANSWER {
-                        tokio::time::sleep(backoff).await;
+                    } else if any || (waited && asked_at.elapsed() < EARLY_ANSWER) {
+                        // Answered at once with nothing to show: logins put
+                        // aside, paused or dropped, or a poll cut short.
+                        let held = lock(&self.logins).held_for(&id, &server);
+                        let pause = held.map_or(backoff, |left| left.min(backoff));
+                        tokio::time::sleep(pause.max(LOGINS_WAIT_GAP)).await;
                         backoff = (backoff * 2).min(MAX_BACKOFF);
                     } else if waited {
                         backoff = Duration::from_secs(1);
@@ -1307,5 +1594,36 @@ mod tests {
             counter: 0,
         };
         assert!(!format!("{manual:?}").contains("GEZDGNBVGY3TQOJQ"));
+    }
+
+    /// A site floods with more new logins than [`FLOOD_LOGINS`] in a
+    /// minute, each counted once however often it is listed; its pause
+    /// holds its prompts back until it is over, then no longer.
+    #[test]
+    fn a_flood_pauses_its_site_until_the_pause_is_over() {
+        let mut logins = Logins::default();
+        let guard = logins.guards.entry("https://a.example".into()).or_default();
+        let ids: Vec<String> = (0..=FLOOD_LOGINS).map(|i| format!("tx-{i}")).collect();
+        for _ in 0..5 {
+            assert!(!guard.listed(ids[..FLOOD_LOGINS].iter().map(String::as_str)));
+        }
+        assert!(guard.listed(ids.iter().map(String::as_str)), "one more");
+        assert!(!guard.listed(ids.iter().map(String::as_str)), "paused once");
+        assert!(logins.held("any", "https://a.example"));
+        assert!(!logins.held("any", "https://b.example"));
+        let left = logins.held_for("any", "https://a.example").unwrap();
+        assert!(left > FLOOD_PAUSE - Duration::from_secs(5) && left <= FLOOD_PAUSE);
+
+        let over = Instant::now()
+            .checked_sub(Duration::from_millis(1))
+            .unwrap();
+        let guard = logins.guards.get_mut("https://a.example").unwrap();
+        guard.paused = Some(Hold {
+            until: over,
+            until_ms: 0,
+        });
+        assert!(!logins.held("any", "https://a.example"));
+        assert_eq!(logins.paused("https://a.example"), None);
+        assert_eq!(logins.held_for("any", "https://a.example"), None);
     }
 }

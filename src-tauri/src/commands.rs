@@ -154,6 +154,18 @@ pub async fn decide(
     state.decide(&tx, decision, number.as_deref()).await
 }
 
+/// Puts an account's login prompts aside for `minutes` ("Nanti"), or shows
+/// them again (0, which also resumes its site's paused prompts); until when
+/// they are aside (local Unix ms), null when shown.
+#[tauri::command]
+pub async fn snooze_logins(
+    state: AppState<'_>,
+    account_id: String,
+    minutes: u32,
+) -> Result<Option<u64>, AppError> {
+    state.snooze_logins(&account_id, minutes)
+}
+
 /// Sets or clears an account's label.
 #[tauri::command]
 pub async fn rename(

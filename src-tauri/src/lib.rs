@@ -50,6 +50,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::add_manual,
         commands::check_logins,
         commands::decide,
+        commands::snooze_logins,
         commands::rename,
         commands::removal_check,
         commands::remove,

@@ -49,6 +49,11 @@ pub struct SiteView {
     pub training: bool,
     /// What the app last learned of it.
     pub state: SiteState,
+    /// Set while the site's login prompts are paused because it flooded
+    /// them (more new logins than a person makes, or prompts refused or
+    /// put aside again and again): local Unix ms when they show again.
+    /// Its card says so; `snooze_logins` with 0 minutes resumes them.
+    pub paused_until: Option<u64>,
 }
 
 /// One account.
@@ -75,6 +80,9 @@ pub struct AccountView {
     pub enrolled: bool,
     /// Enrollment started but not confirmed.
     pub pending: bool,
+    /// Set while the user has put the account's login prompts aside
+    /// ("Nanti", `snooze_logins`): local Unix ms when they show again.
+    pub snoozed_until: Option<u64>,
 }
 
 impl From<&StoredAccount> for AccountView {
@@ -92,6 +100,7 @@ impl From<&StoredAccount> for AccountView {
             enrolled: !stored.is_pending()
                 && stored.site.as_ref().is_some_and(|s| s.device.is_some()),
             pending: stored.is_pending(),
+            snoozed_until: None,
         }
     }
 }
@@ -499,6 +508,9 @@ pub struct RecoveredView {
 pub struct SiteStateEvent {
     /// The site.
     pub server: String,
-    /// Its new state.
+    /// Its state now.
     pub state: SiteState,
+    /// Local Unix ms when its paused prompts show again, none when not
+    /// paused (as [`SiteView::paused_until`]).
+    pub paused_until: Option<u64>,
 }

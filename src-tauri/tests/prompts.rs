@@ -1,16 +1,30 @@
 //! What the **Authorize login?** sheet is given, against sites that abuse
 //! it: the words of the person logging in (User-Agent, IP) never reach it
-//! (F-03).
+//! (F-03); a flood of prompts cannot keep it up (F-02): the newest three
+//! per account, none that lives too long or starts later, "Nanti", and a
+//! site that floods paused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
 mod stub;
 
+use std::time::Duration;
+
 use common::TestApp;
-use spse_sandbox::testing::TestSite;
+use serde_json::Value;
+use spse_auth_app::app::{
+    FLOOD_DISMISSALS, FLOOD_LOGINS, MAX_LOGIN_LIFE_MS, MAX_LOGINS_PER_ACCOUNT,
+};
+use spse_auth_app::error::{AppError, ErrorCode};
+use spse_auth_app::views::DecisionView;
+use spse_sandbox::testing::{Options, TestSite};
 use stub::Stub;
 
 const WORDS: &str = "Login Anda sendiri - aman, tekan Ya";
+
+fn code(result: Result<impl std::fmt::Debug, AppError>) -> ErrorCode {
+    result.expect_err("must be refused").code()
+}
 
 /// Enrolls `user` through a preview of `payload`; the account id.
 async fn enroll_payload(t: &TestApp, payload: &str) -> String {
@@ -98,4 +112,218 @@ async fn only_addresses_and_known_browsers_reach_the_sheet() {
         "{words}"
     );
     assert!(!t.host.all_text().contains("tekan Ya"), "not in events");
+}
+
+// ---- F-02: a flood of prompts ----
+
+/// Logs `user` in on `site` `times` times (each login a prompt).
+async fn logins(site: &TestSite, user: &str, times: usize) {
+    for _ in 0..times {
+        let (_, location) = site.login(user).await;
+        assert_eq!(location, "/login/wait");
+    }
+}
+
+/// An honest site with more logins waiting than a person reads: the newest
+/// three, the site not paused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_three_logins_per_account_the_newest() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    enroll_payload(&t, &site.payload("PPK2").await).await;
+    logins(&site, "PPK2", 2).await;
+    let newest_from = spse_protocol::now_ms();
+    logins(&site, "PPK2", 3).await;
+    let views = t.app.check_logins(None).await.unwrap();
+    assert_eq!(views.len(), MAX_LOGINS_PER_ACCOUNT, "{views:?}");
+    assert!(
+        views.iter().all(|v| v.created_at >= newest_from),
+        "{views:?}"
+    );
+    assert_eq!(t.app.accounts().unwrap().sites[0].paused_until, None);
+}
+
+/// A2: a site that sends more logins than a person makes has its prompts
+/// paused, saying so in its site view and by `site-state`; the user can
+/// resume them, and sees the newest three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_logins_pauses_its_site_and_says_so() {
+    let site = TestSite::start_with(Options {
+        push_limit: 1000,
+        ..Options::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let id = enroll_payload(&t, &site.payload("PPK2").await).await;
+    logins(&site, "PPK2", FLOOD_LOGINS - 2).await;
+    let newest_from = spse_protocol::now_ms();
+    logins(&site, "PPK2", 3).await;
+    let now = spse_protocol::now_ms();
+    assert_eq!(t.app.check_logins(None).await.unwrap(), Vec::new());
+    let sites = t.app.accounts().unwrap().sites;
+    let until = sites[0].paused_until.expect("paused");
+    assert!(until > now + 9 * 60_000, "{until} {now}");
+    let told = t.host.named("site-state").pop().unwrap();
+    assert_eq!(told["pausedUntil"], until, "{told}");
+    assert_eq!(told["state"], "reachable");
+    assert!(
+        t.host
+            .named("logins")
+            .iter()
+            .all(|l| l == &Value::Array(Vec::new())),
+        "no prompt reached the window"
+    );
+    // The user resumes them: the newest three.
+    assert_eq!(t.app.snooze_logins(&id, 0).unwrap(), None);
+    assert_eq!(t.app.accounts().unwrap().sites[0].paused_until, None);
+    assert!(t.host.named("site-state").pop().unwrap()["pausedUntil"].is_null());
+    let views = t.app.check_logins(None).await.unwrap();
+    assert_eq!(views.len(), MAX_LOGINS_PER_ACCOUNT);
+    assert!(
+        views.iter().all(|v| v.created_at >= newest_from),
+        "{views:?}"
+    );
+    assert_eq!(
+        t.app.accounts().unwrap().sites[0].paused_until,
+        None,
+        "not again"
+    );
+}
+
+/// A login that claims to live longer than the protocol allows, or to
+/// start later, would stay on the sheet: dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_living_too_long_or_starting_later_are_dropped() {
+    let stub = Stub::start_with(|_, now, origin| {
+        vec![
+            stub::login("tx-days", "PPK2", origin, now - 1_000, now + 86_400_000),
+            stub::login("tx-later", "PPK2", origin, now + 60_000, now + 110_000),
+            stub::login("tx-never", "PPK2", origin, now - 1_000, now - 2_000),
+            stub::login("tx-fine", "PPK2", origin, now - 1_000, now + 59_000),
+        ]
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    enroll_payload(&t, &stub.payload("PPK2")).await;
+    let views = t.app.check_logins(None).await.unwrap();
+    let txs: Vec<&str> = views.iter().map(|v| v.tx.as_str()).collect();
+    assert_eq!(txs, ["tx-fine"]);
+    assert!(views[0].expires_at - views[0].created_at <= MAX_LOGIN_LIFE_MS);
+
+    // The sandbox set to keep its logins a day (A2 as written).
+    let site = TestSite::start_with(Options {
+        challenge_ttl: Duration::from_secs(86_400),
+        ..Options::default()
+    })
+    .await;
+    let t = TestApp::open(tempfile::tempdir().unwrap().path());
+    enroll_payload(&t, &site.payload("PPK2").await).await;
+    logins(&site, "PPK2", 1).await;
+    assert_eq!(t.app.check_logins(None).await.unwrap(), Vec::new());
+}
+
+/// "Nanti": an account's prompts put aside close the sheet (the window's
+/// list empties) until the time is up, the user asks about that account,
+/// or resumes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nanti_puts_an_accounts_prompts_aside() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let id = enroll_payload(&t, &site.payload("PPK2").await).await;
+    logins(&site, "PPK2", 1).await;
+    assert_eq!(t.app.check_logins(None).await.unwrap().len(), 1);
+    let now = spse_protocol::now_ms();
+    let until = t.app.snooze_logins(&id, 10).unwrap().unwrap();
+    assert!((now + 599_000..now + 601_000).contains(&until), "{until}");
+    assert_eq!(
+        t.host.named("logins").pop().unwrap(),
+        Value::Array(Vec::new())
+    );
+    assert_eq!(t.app.check_logins(None).await.unwrap(), Vec::new());
+    let account = &t.app.accounts().unwrap().accounts[0];
+    assert_eq!(account.snoozed_until, Some(until));
+    let json = serde_json::to_value(account).unwrap();
+    assert_eq!(json["snoozedUntil"], until);
+    // Asked about this account: shown again.
+    assert_eq!(t.app.check_logins(Some(&id)).await.unwrap().len(), 1);
+    assert_eq!(t.app.accounts().unwrap().accounts[0].snoozed_until, None);
+    // Aside, then resumed.
+    t.app.snooze_logins(&id, 10).unwrap();
+    assert_eq!(
+        t.host.named("logins").pop().unwrap(),
+        Value::Array(Vec::new())
+    );
+    assert_eq!(t.app.snooze_logins(&id, 0).unwrap(), None);
+    let shown = t.host.named("logins").pop().unwrap();
+    assert_eq!(shown.as_array().unwrap().len(), 1, "{shown}");
+    assert_eq!(
+        code(t.app.snooze_logins("nope", 10)),
+        ErrorCode::AccountNotFound
+    );
+}
+
+/// Prompts refused again and again within a minute: the site's prompts
+/// are paused, the next login not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusing_again_and_again_pauses_the_site() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    enroll_payload(&t, &site.payload("PPK2").await).await;
+    logins(&site, "PPK2", FLOOD_DISMISSALS).await;
+    let views = t.app.check_logins(None).await.unwrap();
+    assert_eq!(views.len(), FLOOD_DISMISSALS);
+    for (i, view) in views.iter().enumerate() {
+        assert_eq!(t.app.accounts().unwrap().sites[0].paused_until, None, "{i}");
+        t.app
+            .decide(&view.tx, DecisionView::Deny, None)
+            .await
+            .unwrap();
+    }
+    assert!(t.app.accounts().unwrap().sites[0].paused_until.is_some());
+    assert!(t.host.named("site-state").pop().unwrap()["pausedUntil"].is_number());
+    logins(&site, "PPK2", 1).await;
+    assert_eq!(t.app.check_logins(None).await.unwrap(), Vec::new());
+}
+
+/// The poller against a site sending 50 new logins with every answer (the
+/// finding's flood, at once): paused at the first answer, no prompt ever
+/// reaches the window, and the site is asked on the back-off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_poller_pauses_a_site_that_floods() {
+    let stub = Stub::start_with(|n, now, origin| {
+        (0..50)
+            .map(|i| {
+                stub::login(
+                    &format!("tx-{n}-{i}"),
+                    "PPK2",
+                    origin,
+                    now - 1_000,
+                    now + 59_000,
+                )
+            })
+            .collect()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    enroll_payload(&t, &stub.payload("PPK2")).await;
+    t.app.set_foreground(true);
+    t.wait_for("site-state", Duration::from_secs(3), |v| {
+        v["pausedUntil"].is_number()
+    })
+    .await;
+    let before = stub.polls();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let polls = stub.polls() - before;
+    t.app.set_foreground(false);
+    assert!(polls < 6, "{polls} polls in 4 s");
+    for list in t.host.named("logins") {
+        assert_eq!(list, Value::Array(Vec::new()));
+    }
+    assert!(t.app.accounts().unwrap().sites[0].paused_until.is_some());
 }
