@@ -339,6 +339,8 @@ export const api = {
   setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
   /** The device has a camera to scan with (phones; false on desktop). Asked before every scan. */
   hasCamera: () => invoke<boolean>('has_camera'),
+  /** Puts the account's login prompts aside for `minutes` ("Nanti", at most 1440); 0 shows them again and resumes its site's paused prompts. Local Unix ms they are aside until, null when shown. */
+  snoozeLogins: (accountId: string, minutes: number) => invoke<number | null>('snooze_logins', { accountId, minutes }),
 };
 
 // ---- events ----
