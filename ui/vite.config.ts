@@ -17,5 +17,6 @@ export default defineConfig(({ mode }) => ({
     sourcemap: false,
     chunkSizeWarningLimit: 200,
   },
-  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+  // `css`: the palette test reads app.css as text (`?raw`), which Vitest blanks unless CSS is processed.
+  test: { include: ['src/**/*.test.ts'], environment: 'node', css: { include: [/app\.css/] } },
 }));

@@ -2,7 +2,7 @@
 // main.ts imports it behind `__SCREENS__`, so it never ships in the app.
 // The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`,
 // and on android `&camera=none|denied` (no camera, or the permission refused), `&site=long` (a long
-// site name in the login sheet), `&text=large` (text 130 %, as Android's largest font size).
+// site name in the login sheet), `&text=large` (text 130 %, as Android's largest font size), `&text=xlarge` (150 %).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
@@ -56,7 +56,11 @@ function accountsFor(): AccountsView {
     main.push(
       spse('kudus-pp1', KUDUS, 'PP.01', { pending: true, enrolled: false }),
       spse('kudus-aud', KUDUS, 'AUDITOR.INSPEKTORAT'),
+      // An ASN's NIP as the user ID: it must wrap only between BKN's groups.
+      spse('ntt-nip', NTT, '199203152019031004'),
       other('hotp', 'Bank', 'token', { kind: 'hotp', period: null }),
+      // A long e-mail: it must break before its domain, never inside it.
+      other('ms', 'Microsoft', 'pejabat.pengadaan.barang@pekerjaanumum.go.id'),
     );
   }
   // `mock=restored`: the vault was opened from its backup (vault.json failed its check).
@@ -100,24 +104,57 @@ let settings: Settings = {
   screenshotProtection: true,
 };
 
-function login(expiresInMs: number, numberMatch: boolean): LoginView {
+function login(expiresInMs: number, numberMatch: boolean, extra: Partial<LoginView> = {}): LoginView {
   const now = Date.now();
   const long = q.get('site') === 'long';
   return {
     tx: `tx-${now}`,
     accountId: 'kudus-ppk2',
-    userId: long ? 'PPK.DINAS.PEKERJAAN.UMUM.2026' : 'PPK2',
-    server: long ? 'https://lpse.pemerintahprovinsinusatenggaratimur.go.id' : KUDUS,
-    siteName: long ? 'LPSE Pemerintah Provinsi Nusa Tenggara Timur, Unit Kerja Pengadaan Barang/Jasa' : 'LPSE Kabupaten Kudus',
-    browser: long ? 'Microsoft Edge 131 on Windows 11 (64-bit)' : 'Firefox 133 on Windows 10',
-    ip: '103.147.8.21',
+    userId: long ? '199203152019031004' : 'PPK2',
+    server: long ? 'https://lpse.pu.go.id' : KUDUS,
+    siteName: long ? 'LPSE Kementerian Pekerjaan Umum dan Perumahan Rakyat' : 'LPSE Kabupaten Kudus',
+    browser: long ? 'Samsung Internet 23 on Android' : 'Firefox 133 on Windows',
+    ip: long ? '2001:db8:85a3::8a2e:370:7334' : '103.147.8.21',
     createdAt: now,
     expiresAt: now + expiresInMs,
     numberMatch,
+    ...extra,
   };
 }
 
+/**
+ * The logins a scenario starts with: `login` one with a number (42), `expire`
+ * one ending in 2.5 s, `weak` one the site asks no number for, `pair` two
+ * such logins for two accounts (the first answered, the second must wait for
+ * "Tampilkan login berikutnya"), `twins` two logins of two sites with the
+ * same tx (F-13: answering one must not hide the other).
+ */
+function loginsFor(): LoginView[] {
+  switch (scenario) {
+    case 'login':
+      // `left=<ms>`: the time the login has left (the countdown's spoken marks are checked with it).
+      return [login(Number(q.get('left')) || 47_000, true)];
+    case 'expire':
+      return [login(2500, true)];
+    case 'weak':
+      return [login(47_000, false)];
+    case 'pair':
+      return [
+        login(47_000, false, { tx: 'tx-a' }),
+        login(52_000, false, { tx: 'tx-b', accountId: 'kudus-pokja', userId: 'pokja.konstruksi.2026' }),
+      ];
+    case 'twins':
+      return [
+        login(47_000, true, { tx: 'tx-1' }),
+        login(52_000, true, { tx: 'tx-1', accountId: 'ntt-ppk', userId: 'PPK.DINKES.01', server: NTT, siteName: 'LPSE Provinsi Nusa Tenggara Timur' }),
+      ];
+    default:
+      return [];
+  }
+}
+
 let waiting: LoginView[] = [];
+let started = false;
 
 function preview(text: string): Preview {
   if (text.includes('bad')) fail('payloadInvalid', 'not an otpauth or SPSE enrollment payload');
@@ -160,7 +197,15 @@ const about: About = {
 /** The scan the plugin mock holds open until `cancel` (it never reads a code). */
 let scanPending: ((reason: string) => void) | null = null;
 /** What the screens suite reads back: the plugin calls made, the pictures sent. */
-const record = { scans: 0, cancels: 0, accountsCalls: 0, images: [] as string[] };
+const record = {
+  scans: 0,
+  cancels: 0,
+  accountsCalls: 0,
+  images: [] as string[],
+  removalChecks: 0,
+  /** Every `decide` call, in order (the press guard and "never chain" are checked on it). */
+  decided: [] as Array<{ tx: string; decision: string; at: number }>,
+};
 (globalThis as { __mock?: typeof record }).__mock = record;
 
 async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
@@ -202,18 +247,20 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
     case 'rename':
       return null;
     case 'set_foreground':
-      if (scenario === 'login' || scenario === 'expire') {
-        waiting = [login(scenario === 'expire' ? 2500 : 47_000, scenario === 'login')];
+      if (!started && loginsFor().length > 0) {
+        started = true;
+        waiting = loginsFor();
         setTimeout(() => void emit('logins', waiting), 50);
       }
       return null;
     case 'check_logins':
       return waiting.filter((l) => !args.accountId || l.accountId === args.accountId);
     case 'decide': {
-      if (args.decision === 'approve' && waiting[0]?.numberMatch && args.number !== '42') fail('numberMismatch', 'number does not match');
       const l = waiting.find((w) => w.tx === args.tx);
+      record.decided.push({ tx: String(args.tx), decision: String(args.decision), at: performance.now() });
       if (!l) fail('loginGone', 'no such login');
-      waiting = waiting.filter((w) => w.tx !== args.tx);
+      if (args.decision === 'approve' && l.numberMatch && args.number !== '42') fail('numberMismatch', 'number does not match');
+      waiting = waiting.filter((w) => w !== l);
       setTimeout(() => void emit('logins', waiting), 10);
       return { decision: args.decision, userId: l.userId };
     }
@@ -243,6 +290,7 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
     case 'add_manual':
       return { ids: ['new'], server: null, siteName: null, user: null } satisfies Added;
     case 'removal_check': {
+      record.removalChecks += 1;
       const id = String(args.id);
       const r: RemovalCheck = id === 'kudus-ppk2' ? 'stillActive' : id === 'ntt-ppk' ? 'unknown' : id.startsWith('jembrana') ? 'safe' : 'noSite';
       return r;
@@ -282,13 +330,15 @@ function largeText(scale = 1.3): void {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(rules.join('\n'));
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-  document.documentElement.dataset.text = 'large';
+  document.documentElement.dataset.text = String(scale);
 }
 
 export function install(): void {
-  if (q.get('text') === 'large') {
-    if (document.readyState === 'complete') largeText();
-    else window.addEventListener('load', () => largeText(), { once: true });
+  // `text=large`: 130 %, Android's largest font size; `text=xlarge`: 150 %, with the display size up too.
+  const scale = { large: 1.3, xlarge: 1.5 }[q.get('text') ?? ''];
+  if (scale) {
+    if (document.readyState === 'complete') largeText(scale);
+    else window.addEventListener('load', () => largeText(scale), { once: true });
   }
   mockIPC((cmd, payload) => handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
 }

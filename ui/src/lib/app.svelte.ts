@@ -14,11 +14,13 @@ import {
   type SiteView,
 } from './ipc';
 import { setLanguage, t, type MessageKey } from './i18n/index.svelte';
+import { finish, loginKey } from './logins';
 
 export type View =
   | { name: 'accounts' }
   | { name: 'add' }
-  | { name: 'details'; id: string }
+  /** `remove`: open with the delete check started (the row's "Hapus akun"). */
+  | { name: 'details'; id: string; remove?: boolean }
   | { name: 'settings' }
   | { name: 'about' };
 
@@ -38,8 +40,14 @@ export const app = $state({
   restoredFromBackup: null as RestoredFrom | null,
   codes: {} as Record<string, CodeView>,
   logins: [] as LoginView[],
-  /** Logins answered or closed in the sheet, so a later `logins` event does not raise them again. */
+  /** Logins answered or closed in the sheet (by `loginKey`), so a later `logins` event does not raise them again. */
   dismissed: [] as string[],
+  /**
+   * Logins that were waiting when the user finished with another (by
+   * `loginKey`): offered on a banner ("Tampilkan login berikutnya"), never
+   * raised in the place of the result the user just tapped.
+   */
+  offered: [] as string[],
   settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
   view: { name: 'accounts' } as View,
   /** A link opened on the phone, waiting for the Add screen to show its preview (or error). */
@@ -174,12 +182,25 @@ function startClock(): void {
 
 /** Adds logins a check found to the waiting list (the `logins` event sends the full list). */
 export function mergeLogins(found: LoginView[]): void {
-  // Asked for on purpose (the user tapped the account): show them again even if closed before.
-  const again = new Set(found.map((l) => l.tx));
-  app.dismissed = app.dismissed.filter((tx) => !again.has(tx));
-  const known = new Set(app.logins.map((l) => l.tx));
-  const added = found.filter((l) => !known.has(l.tx));
+  // Asked for on purpose (the user tapped the account): show them again even if closed or only offered before.
+  const again = new Set(found.map(loginKey));
+  app.dismissed = app.dismissed.filter((k) => !again.has(k));
+  app.offered = app.offered.filter((k) => !again.has(k));
+  const known = new Set(app.logins.map(loginKey));
+  const added = found.filter((l) => !known.has(loginKey(l)));
   if (added.length > 0) app.logins = [...app.logins, ...added];
+}
+
+/** The user is done with a login in the sheet (answered or closed): the others waiting are offered, not raised. */
+export function finishLogin(done: LoginView): void {
+  const next = finish(done, app.logins, app.dismissed, app.offered);
+  app.dismissed = next.dismissed;
+  app.offered = next.offered;
+}
+
+/** "Tampilkan login berikutnya": the sheet may raise this login now. */
+export function showLogin(key: string): void {
+  app.offered = app.offered.filter((k) => k !== key);
 }
 
 /**

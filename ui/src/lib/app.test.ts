@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { app, mergeLogins, openLink } from './app.svelte';
+import { app, finishLogin, mergeLogins, openLink, showLogin } from './app.svelte';
 import type { LinkView, LoginView } from './ipc';
+import { loginKey, loginToRaise } from './logins';
 
-const login = (tx: string): LoginView => ({
+const login = (tx: string, accountId = 'a'): LoginView => ({
   tx,
-  accountId: 'a',
+  accountId,
   userId: 'PPK2',
   server: 'https://spse.example.go.id',
   siteName: null,
@@ -22,11 +23,32 @@ describe('mergeLogins', () => {
     expect(app.logins.map((l) => l.tx)).toEqual(['t1', 't2']);
   });
 
-  it('shows a closed login again when the user asks for it', () => {
-    app.logins = [login('t1')];
-    app.dismissed = ['t1', 'old'];
-    mergeLogins([login('t1')]);
+  it('shows a closed or offered login again when the user asks for it', () => {
+    app.logins = [login('t1'), login('t2')];
+    app.dismissed = [loginKey(login('t1')), 'old'];
+    app.offered = [loginKey(login('t2'))];
+    mergeLogins([login('t1'), login('t2')]);
     expect(app.dismissed).toEqual(['old']);
+    expect(app.offered).toEqual([]);
+  });
+
+  it('keeps two logins of two sites with the same tx apart (F-13)', () => {
+    app.logins = [login('tx-1', 'kudus')];
+    app.dismissed = [];
+    mergeLogins([login('tx-1', 'ntt')]);
+    expect(app.logins.map((l) => l.accountId)).toEqual(['kudus', 'ntt']);
+  });
+});
+
+describe('finishLogin / showLogin', () => {
+  it('offers the logins still waiting instead of raising the next one, until asked', () => {
+    app.logins = [login('t1'), login('t2', 'b')];
+    app.dismissed = [];
+    app.offered = [];
+    finishLogin(app.logins[0]);
+    expect(loginToRaise(app.logins, app.dismissed, app.offered, 0)).toBeUndefined();
+    showLogin(loginKey(app.logins[1]));
+    expect(loginToRaise(app.logins, app.dismissed, app.offered, 0)?.tx).toBe('t2');
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   base32Problem,
   breakParts,
+  nameGroups,
   formatTimeLeft,
   groupAccounts,
   groupCode,
@@ -128,9 +129,28 @@ describe('search and validation', () => {
 });
 
 describe('breakParts', () => {
-  it('offers breaks after dots, @, _ and / only', () => {
+  it('offers breaks after dots, @, _, / and - only', () => {
     expect(breakParts('budi.santoso@kudus.go.id')).toEqual(['budi.', 'santoso@', 'kudus.', 'go.', 'id']);
+    expect(breakParts('PP-JEMBRANA')).toEqual(['PP-', 'JEMBRANA']);
     expect(breakParts('PPK2')).toEqual(['PPK2']);
     expect(breakParts('').join('')).toBe('');
+  });
+});
+
+describe('nameGroups', () => {
+  it('groups a NIP as BKN writes it, and keeps its digits', () => {
+    expect(nameGroups('199203152019031004')).toEqual({ groups: ['19920315', '201903', '1', '004'], nip: true });
+    expect(nameGroups('199203152019031004').groups.join('')).toBe('199203152019031004');
+  });
+
+  it('breaks an e-mail before its domain first', () => {
+    expect(nameGroups('budi.santoso@kudus.go.id').groups).toEqual(['budi.santoso@', 'kudus.go.id']);
+  });
+
+  it('never splits a run of digits', () => {
+    for (const id of ['PPK.DINKES.01', '19920315201903100', 'user_12345678', 'pokja.konstruksi.2026']) {
+      for (const g of nameGroups(id).groups) expect(id).toContain(g);
+      expect(nameGroups(id).groups.some((g) => /\d$/.test(g) && /^\d/.test(id.slice(id.indexOf(g) + g.length)))).toBe(false);
+    }
   });
 });

@@ -115,20 +115,57 @@ export function base32Problem(secret: string): 'empty' | 'chars' | 'short' | nul
 }
 
 /**
- * Splits an ID, e-mail or host after each "." and "@" so the view can offer
- * line breaks there (<wbr>): "budi.santoso@kudus.go.id" wraps as
- * "budi.santoso@" / "kudus.go.id", never inside a word.
+ * Splits an ID, e-mail or host after each ".", "@", "_", "/" and "-", the
+ * places a line may break inside one group of `nameGroups`.
  */
 export function breakParts(text: string): string[] {
   // A loop, not a lookbehind split: lookbehind needs Safari 16.4, older iOS web views would not parse the bundle.
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    if ('.@_/'.includes(text[i]) && i + 1 < text.length) {
+    if ('.@_/-'.includes(text[i]) && i + 1 < text.length) {
       parts.push(text.slice(start, i + 1));
       start = i + 1;
     }
   }
   parts.push(text.slice(start));
   return parts;
+}
+
+/** A NIP (an ASN's 18-digit ID): born yyyymmdd, appointed yyyymm, sex, serial, as BKN writes it. */
+const NIP = /^(\d{8})(\d{6})(\d)(\d{3})$/;
+
+/**
+ * The groups a user ID, e-mail or host may break between (and only there,
+ * unless one group alone is wider than the line): a NIP in BKN's groups
+ * ("19920315 201903 1 004", shown with gaps, copied without), an e-mail
+ * before its domain ("budi.santoso@" / "kudus.go.id"), anything else after
+ * each "." "_" "/" "-" ("PPK.DINKES." / "01"). A run of digits is never split.
+ */
+export function nameGroups(text: string): { groups: string[]; nip: boolean } {
+  const nip = NIP.exec(text);
+  if (nip) return { groups: nip.slice(1), nip: true };
+  const at = text.lastIndexOf('@');
+  if (at > 0 && at < text.length - 1) return { groups: [text.slice(0, at + 1), text.slice(at + 1)], nip: false };
+  return { groups: breakParts(text), nip: false };
+}
+
+/**
+ * Who a login is for, as the sheet's header names it: the user ID, or the
+ * user's own label with the user ID ("Pokja Konstruksi (pokja.konstruksi.2026)").
+ */
+export function loginWho(userId: string, account: Pick<AccountView, 'label'> | undefined): string {
+  const label = account?.label?.trim();
+  return label && label !== userId ? `${label} (${userId})` : userId;
+}
+
+/**
+ * The browser line of the login sheet, as data and never as a sentence: the
+ * app's own browser and system names joined by " · " ("Firefox 133 ·
+ * Windows"; the Rust side writes "Firefox 133 on Windows"), null when the
+ * app did not recognise the browser.
+ */
+export function browserParts(browser: string | null): string[] | null {
+  if (browser === null || browser.trim() === '') return null;
+  return browser.split(' on ').map((p) => p.trim()).filter((p) => p !== '');
 }

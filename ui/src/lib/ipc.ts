@@ -210,9 +210,14 @@ export interface LoginView {
   userId: string;
   server: string;
   siteName: string | null;
-  /** The browser's User-Agent, made safe and short ("Firefox 133 on Windows" or the raw text cut). */
-  browser: string;
-  ip: string;
+  /**
+   * The browser and system when the app recognises them ("Firefox 133 on
+   * Windows": the app's own names and the version's digits), null otherwise
+   * (the person logging in writes the User-Agent; their words never reach the sheet).
+   */
+  browser: string | null;
+  /** The browser's IP address when the site sent one that is an address, else null. */
+  ip: string | null;
   /** Local Unix ms (site clock corrected). */
   createdAt: number;
   expiresAt: number;

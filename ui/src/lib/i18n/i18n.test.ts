@@ -37,4 +37,19 @@ describe('i18n tables', () => {
     expect(id['error.numberMismatch']).toMatch(/^Angka tidak cocok/);
     expect(id['login.expired']).toBe('Permintaan login kedaluwarsa');
   });
+
+  it('have no English inside the Indonesian strings (but the site’s own labels, and the official “Authorize login?”)', () => {
+    const english = /\b(the|and|is|are|was|of|on|to|with|your|you|not|an|could|please|failed|invalid|payload|detail|seconds?|error)\b|\b\d+\s?s\b/i;
+    const allowed = /“(Enable|Disable|Reset) TOTP”|Reset TOTP|User ID|SPSE Auth|\{\w+\}/g;
+    const leaks = Object.entries(id).filter(([key, text]) => key !== 'login.title' && english.test(text.replace(allowed, '')));
+    expect(leaks).toEqual([]);
+  });
+
+  it('quote the site’s own button names, never a translation of them', () => {
+    const all = Object.values(id).join('\n');
+    expect(all).not.toMatch(/Buka “Aktivasi TOTP”|Nonaktifkan dulu TOTP|di-reset|Luring|ditanya|sebagai mencurigakan/);
+    expect(id['accounts.empty.body']).toContain('“Enable TOTP”');
+    expect(id['details.deleteHint']).toContain('“Disable TOTP”');
+    expect(id['delete.stillActive']).toContain('“Reset TOTP”');
+  });
 });

@@ -41,11 +41,34 @@ export function errorText(err: unknown): string {
   return t('error.unknown');
 }
 
-/** The English detail line of an IpcError, if any. */
-export function errorDetail(err: unknown): string | null {
-  return isIpcError(err) && err.message ? err.message : null;
+/**
+ * The line for the helpdesk under an error: "Kode masalah: payloadInvalid"
+ * (the stable code, the same in both languages), null for anything that is
+ * not an IpcError. The English `message` stays out of the screen: it is for logs.
+ */
+export function errorCodeLine(err: unknown): string | null {
+  return isIpcError(err) ? t('error.detail', { code: err.code }) : null;
 }
 
 export function errorCodeOf(err: unknown): ErrorCode | null {
   return isIpcError(err) ? (err as IpcError).code : null;
+}
+
+/**
+ * The string for `key` cut at its `{name}` placeholders, for a view that
+ * renders the filled-in parts differently (the buttons' names in bold):
+ * `[{ text: 'Anda yang login? ' }, { text: 'Ya', param: 'yes' }, …]`.
+ */
+export function tParts(key: MessageKey, params: Record<string, string>): Array<{ text: string; param?: string }> {
+  const parts: Array<{ text: string; param?: string }> = [];
+  const text = tables[locale.current][key];
+  let at = 0;
+  for (const m of text.matchAll(/\{(\w+)\}/g)) {
+    if (!(m[1] in params)) continue;
+    if (m.index > at) parts.push({ text: text.slice(at, m.index) });
+    parts.push({ text: params[m[1]], param: m[1] });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at) });
+  return parts;
 }

@@ -24,7 +24,7 @@ describe('language choice and lookup', () => {
     );
     expect(errorText({ code: 'numberMismatch', message: 'x' })).toMatch(/^Angka tidak cocok/);
     locale.current = 'en';
-    expect(errorText({ code: 'numberMismatch', message: 'x' })).toMatch(/^The numbers do not match/);
+    expect(errorText({ code: 'numberMismatch', message: 'x' })).toMatch(/^The number does not match your login page/);
     expect(errorText(new Error('boom'))).toBe(t('error.unknown'));
     expect(errorText({ code: 'notACode', message: 'x' })).toBe(t('error.unknown'));
   });
