@@ -69,11 +69,22 @@ const screens = [
     query: 'mock=main',
     steps: async (p) => {
       await readText(p, 'spse');
-      await p.click('.row-actions .btn.big');
+      await p.click('.add-btn:not(.held)');
     },
     ready: '.big-icon.ok',
   },
   { name: 'add-error', query: 'mock=main', steps: (p) => readText(p, 'bad text'), ready: '.big-icon.bad' },
+  // A link opened while a preview is on screen: it waits below, the preview stays.
+  {
+    name: 'add-link-queued',
+    query: 'mock=main',
+    steps: async (p) => {
+      await readText(p, 'spse');
+      await p.waitForSelector('.preview');
+      await p.evaluate(() => globalThis.__emit('link', { preview: { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: null, accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] }, error: null }));
+    },
+    ready: '.queued',
+  },
   {
     name: 'add-manual-errors',
     query: 'mock=main',
@@ -238,7 +249,7 @@ async function runCombo({ size, theme, lang }) {
       if (s.steps) await s.steps(page);
       await page.waitForSelector(s.ready, { timeout: 5000 });
       // The answers as the user meets them once the hold is over (held, they are greyed).
-      await page.waitForFunction(() => !document.querySelector('dialog[open] .held'));
+      await page.waitForFunction(() => !document.querySelector('dialog[open] .held, .add-btn.held'));
       await page.waitForTimeout(150);
       // Focus moves may have scrolled; a full-page shot starts at the top.
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -837,6 +848,81 @@ async function checkRows() {
 }
 
 /**
+ * F-07 and F-13 in the page. A link that comes while a preview is on screen
+ * never replaces it: the card stays, a banner offers the link, and "Tambah"
+ * adds what the user saw; after "Tampilkan" the new preview's "Tambah" takes
+ * no press for ~1 s (nor one begun before). Two sites' logins with the same
+ * tx stay apart: answering one leaves the other offered, and opens it.
+ */
+async function checkLinks() {
+  const fail = (what) => failures.push(`links: ${what}`);
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  const evil = { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: null, accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] };
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}?mock=main&lang=en&theme=light`);
+    await page.waitForSelector('.row');
+    await readText(page, 'spse');
+    await page.waitForSelector('.preview');
+    await page.waitForSelector('.add-btn:not(.held)');
+    await page.evaluate((preview) => globalThis.__emit('link', { preview, error: null }), evil);
+    await page.waitForSelector('.queued', { timeout: 3000 }).catch(() => fail('no banner for the link that came while a preview was on screen'));
+    const site = await page.textContent('.preview .site');
+    if (site.includes('lpse-kudus.example')) fail('the link replaced the preview on screen');
+    // The tap meant for the preview the user saw adds that one.
+    await page.click('.add-btn');
+    await page.waitForSelector('.big-icon.ok', { timeout: 3000 });
+    let confirmed = await page.evaluate(() => globalThis.__mock.confirmed);
+    if (confirmed.join() !== 'h-spse') fail(`confirm_add got ${confirmed.join(', ')}, not the preview on screen (h-spse)`);
+    // "Tampilkan": the new preview's "Tambah" holds ~1 s, and a press begun before does not count.
+    await page.click('.queued .show-link');
+    await page.waitForSelector('.preview');
+    const t0 = await page.evaluate(() => performance.now());
+    await page.evaluate(() => {
+      const b = document.querySelector('.add-btn');
+      b.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      b.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, detail: 1 }));
+    });
+    const early = (await page.evaluate(() => performance.now())) - t0;
+    await page.waitForTimeout(150);
+    confirmed = await page.evaluate(() => globalThis.__mock.confirmed);
+    if (confirmed.length > 1 && early < 800) fail(`"Tambah" took a press ${Math.round(early)} ms after the preview changed`);
+    await page.waitForSelector('.add-btn:not(.held)');
+    await page.click('.add-btn');
+    await page.waitForSelector('.big-icon.ok', { timeout: 3000 });
+    confirmed = await page.evaluate(() => globalThis.__mock.confirmed);
+    if (confirmed.join() !== 'h-spse,h-evil') fail(`after "Show" and a wait, confirm_add got ${confirmed.join(', ')}`);
+    await page.close();
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  }
+  try {
+    // F-13: two logins of two sites with the same tx.
+    const twins = await context.newPage();
+    await twins.goto(`${base}?mock=twins&lang=en&theme=light`);
+    await twins.waitForSelector('dialog[open] .answers:not(.held)');
+    const first = await twins.textContent('#login-desc');
+    await twins.fill('#login-number', '42');
+    await twins.click('.answers .btn.yes');
+    await twins.click('dialog[open] .result .btn.big');
+    await twins.waitForFunction(() => !document.querySelector('dialog[open]'));
+    const offered = await twins.$('.show-next');
+    if (!offered) fail(`answering ${first} hid the other site's login with the same tx`);
+    else {
+      await twins.click('.show-next');
+      await twins.waitForSelector('dialog[open] #login-desc');
+      const second = await twins.textContent('#login-desc');
+      if (second === first || !second.includes('PPK.DINKES.01')) fail(`"Show the next login" opened ${second}, not the other site's`);
+    }
+    await twins.close();
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * The sheet for ears and thumbs: "Authorize login?" is marked English inside
  * the Indonesian UI; every answer is at least 48 px tall; the time left is
  * said once when it crosses 30 s and once at 10 s, and not before.
@@ -1067,6 +1153,7 @@ try {
   await checkHold();
   await checkSheet();
   await checkRows();
+  await checkLinks();
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
       for (let c = jobs.shift(); c; c = jobs.shift()) await (c.phone ? runPhone(c) : runCombo(c));

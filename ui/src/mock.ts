@@ -203,10 +203,14 @@ const record = {
   accountsCalls: 0,
   images: [] as string[],
   removalChecks: 0,
+  /** The handles `confirm_add` was called with (a swapped preview must not be added by the old tap). */
+  confirmed: [] as string[],
   /** Every `decide` call, in order (the press guard and "never chain" are checked on it). */
   decided: [] as Array<{ tx: string; decision: string; at: number }>,
 };
 (globalThis as { __mock?: typeof record }).__mock = record;
+/** Lets the screens suite send an event as the Rust side would (a `link` opened on the phone). */
+(globalThis as { __emit?: typeof emit }).__emit = emit;
 
 async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
   switch (cmd) {
@@ -282,6 +286,7 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
     case 'preview_image_file':
       return fail('qrNotFound', 'no QR code in the picture');
     case 'confirm_add': {
+      record.confirmed.push(String(args.handle));
       const added: Added = args.handle === 'h-otp'
         ? { ids: ['new'], server: null, siteName: null, user: null }
         : { ids: ['new'], server: KUDUS, siteName: null, user: 'PPK2' };

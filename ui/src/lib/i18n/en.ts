@@ -94,6 +94,9 @@ export const en = {
   'preview.add': 'Add',
   'preview.addReplace': 'Replace account',
   'preview.adding': 'Adding…',
+  'link.queued': 'Another link came in – show it?',
+  'link.show': 'Show',
+  'link.dismiss': 'Ignore',
 
   'added.title': 'Account added',
   'added.body': 'Account on {site} added successfully',

@@ -97,6 +97,9 @@ export const id: Record<MessageKey, string> = {
   'preview.add': 'Tambah',
   'preview.addReplace': 'Ganti akun',
   'preview.adding': 'Menambahkan…',
+  'link.queued': 'Tautan lain diterima – tampilkan?',
+  'link.show': 'Tampilkan',
+  'link.dismiss': 'Abaikan',
 
   'added.title': 'Akun ditambahkan',
   'added.body': 'Akun pada {site} berhasil ditambahkan',
