@@ -216,15 +216,15 @@ async function enroll(user, { replace = false } = {}) {
   });
   await step('app reads the picture', async () => {
     await addPicture(qr);
-    await app.waitText(/Server latihan/);
+    await app.waitText(/Situs latihan/);
   });
   if (replace) {
     await step('app asks to replace the existing account', async () => {
-      await app.waitText(/Ganti akun yang sudah ada\?/);
+      await app.waitText(/Akun ini sudah ada/);
     });
   }
   await step('app confirms the training server and adds', async () => {
-    await app.click('Saya mengerti ini server latihan');
+    await app.click('Saya mengerti ini situs latihan');
     await app.click(replace ? 'Ganti akun' : 'Tambah');
     await app.waitText(/Akun ditambahkan/);
     assert.match(await app.text(), /berhasil ditambahkan/);
@@ -381,13 +381,13 @@ scenarioTest('6 disable and delete', async () => {
   await step('app: delete while TOTP is active warns', async () => {
     await app.click('Rincian penyedia1');
     await app.click('Hapus akun');
-    await app.waitText(/TOTP masih aktif di situs ini/);
+    await app.waitText(/TOTP akun ini masih aktif/);
     assert.match(await app.text(), /Tetap hapus/);
   });
   await step('app: Batal keeps the account', async () => {
     await app.click('Batal');
     await sleep(300);
-    assert.doesNotMatch(await app.text(), /TOTP masih aktif di situs ini/);
+    assert.doesNotMatch(await app.text(), /TOTP akun ini masih aktif/);
   });
   await step('browser: Disable TOTP', async () => {
     await page.goto(`${base}/beranda`);
@@ -398,7 +398,7 @@ scenarioTest('6 disable and delete', async () => {
   await step('app: delete now asks with no warning', async () => {
     await app.click('Hapus akun');
     await app.waitText(/Hapus akun ini\?/);
-    assert.doesNotMatch(await app.text(), /TOTP masih aktif|Situs tidak bisa ditanya/);
+    assert.doesNotMatch(await app.text(), /masih aktif|tidak bisa dicek/);
   });
   await step('app: Hapus removes the account', async () => {
     await app.click('Hapus');
@@ -497,9 +497,9 @@ async function badPicture(name, file, pattern, confirm = false) {
   await step(`app: ${name}`, async () => {
     await addPicture(file);
     if (confirm) {
-      await app.waitText(/Server latihan|Terjadi kesalahan/);
-      if (/Server latihan/.test(await app.text())) {
-        await app.click('Saya mengerti ini server latihan');
+      await app.waitText(/Situs latihan|Terjadi kesalahan/);
+      if (/Situs latihan/.test(await app.text())) {
+        await app.click('Saya mengerti ini situs latihan');
         await app.click('Tambah');
       }
     }

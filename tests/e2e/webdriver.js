@@ -109,14 +109,16 @@ export class Session {
     }
   }
 
-  /** Clicks the first visible button (or link) whose text or aria-label is `name`. */
+  /** Clicks the first visible, enabled button (or link) whose text or aria-label is `name`, once it takes presses. */
   async click(name, timeout = 5_000) {
     const end = Date.now() + timeout;
     for (;;) {
       const ok = await this.exec(
         `const want = arguments[0];
          const els = [...document.querySelectorAll('button, a, [role=button], label')];
+         // As a user would: not a button that holds still (aria-disabled) or is off.
          const el = els.find((e) => e.getClientRects().length > 0 && !e.disabled &&
+           e.getAttribute('aria-disabled') !== 'true' &&
            ((e.innerText || '').trim() === want || e.getAttribute('aria-label') === want));
          if (!el) return false;
          el.click();
