@@ -11,6 +11,10 @@
 //!    failed before the request was written (DNS, TCP connect, the TLS
 //!    handshake).
 //!
+//! An earlier enrollment of the same account still pending (nobody carrying
+//! it out) is settled the same way before a new one begins, and a new one
+//! is refused while the earlier one's outcome is unknown (F-17).
+//!
 //! When the answer is lost (a timeout, or a connection that broke once the
 //! request may have left: a reset, a connection closed before or during
 //! the answer, review finding F-05), the site is asked whether it knows
@@ -66,6 +70,7 @@ pub async fn enroll(
     options: EnrollOptions,
 ) -> Result<Added> {
     let server = enrollment.server.as_str().to_owned();
+    settle_earlier(vault, client, enrollment).await?;
     let key = DeviceKey::generate().map_err(SiteError::Key)?;
     let device_id = random_device_id()?;
     if let Some(root) = &options.trust_root {
@@ -125,6 +130,33 @@ pub async fn enroll(
     }
 }
 
+/// An earlier enrollment of the same site and user that nobody carries out
+/// (a crash, or a site that could not be asked since) is settled before a
+/// new one may take its place (review finding F-17): were it dropped
+/// unasked, a site that did enroll it would expect a key nobody holds. The
+/// site knowing its device finishes it (the new one then replaces it only
+/// if the user said so); not knowing it rolls it back; a site that cannot
+/// be asked refuses the new enrollment ([`Error::Unsettled`]), the earlier
+/// one kept pending.
+async fn settle_earlier(
+    vault: &Mutex<Vault>,
+    client: &Client,
+    enrollment: &Enrollment,
+) -> Result<()> {
+    let probe = Site::new(enrollment.server.as_str(), enrollment.server.is_training());
+    let earlier: Vec<(StoredAccount, Enrolling)> = lock(vault)
+        .unattended_enrollments()?
+        .into_iter()
+        .filter(|(stored, _)| stored.same_as(&enrollment.account, Some(&probe)))
+        .collect();
+    for (stored, enrolling) in earlier {
+        if let Settled::Unresolved(error) = settle(vault, client, &stored, enrolling).await {
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
 /// Whether a failed enrollment call certainly left the site without the
 /// device: it answered with a refusal, or the request never left (the
 /// connection failed before it was written). A timeout, a connection
@@ -134,6 +166,7 @@ fn never_enrolled(error: &SiteError) -> bool {
     match error {
         SiteError::Server { .. }
         | SiteError::Unreachable { .. }
+        | SiteError::Cleartext { .. }
         | SiteError::Tls { .. }
         | SiteError::WrongAccount
         | SiteError::BadRoot

@@ -391,3 +391,88 @@ async fn removal_is_safe_only_when_the_site_says_so() {
         SiteCheck::NoSite
     ));
 }
+
+/// F-17: a re-scan never drops an earlier, unfinished enrollment unasked.
+/// Left pending (the process died waiting for the answer; the site had
+/// enrolled the device), then the same account scanned again while the site
+/// cannot be reached: the new enrollment is refused as unsettled, and the
+/// earlier account, whose device the site may hold, is kept as it was.
+#[tokio::test]
+async fn a_rescan_keeps_an_unfinished_enrollment_it_cannot_settle() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::LoseEnrollReply,
+        ..Options::default()
+    })
+    .await;
+    let (_dir, vault) = vault();
+    let quick = Client::new()
+        .unwrap()
+        .with_request_timeout(Duration::from_millis(300));
+    let first = qr(&site, "PPK2").await;
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(200),
+        enroll(&vault, &quick, &first, options(false)),
+    )
+    .await;
+    assert!(abandoned.is_err(), "cut off while waiting for the answer");
+    let earlier = vault.lock().unwrap().accounts()[0].clone();
+    assert!(earlier.is_pending());
+
+    // The same QR scanned again (its token spent: the site is asked nothing).
+    site.stop();
+    let error = enroll(&vault, &quick, &first, options(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(&error, Error::Unsettled { .. }), "{error:?}");
+    assert_eq!(error.code(), "enrollment_unsettled");
+    let vault = vault.lock().unwrap();
+    assert_eq!(
+        vault.accounts(),
+        [earlier],
+        "the earlier enrollment, kept pending"
+    );
+}
+
+/// F-17, the site answering: the earlier enrollment it holds is finished
+/// first, so a re-scan without "Ganti akun" is told the account exists and
+/// the device the site knows stays the account's.
+#[tokio::test]
+async fn a_rescan_finishes_an_earlier_enrollment_the_site_holds() {
+    let site = TestSite::start_with(Options {
+        fault: Fault::LoseEnrollReply,
+        ..Options::default()
+    })
+    .await;
+    let (_dir, vault) = vault();
+    let quick = Client::new()
+        .unwrap()
+        .with_request_timeout(Duration::from_millis(300));
+    let first = qr(&site, "PPK2").await;
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(200),
+        enroll(&vault, &quick, &first, options(false)),
+    )
+    .await;
+    assert!(abandoned.is_err());
+    let error = enroll(&vault, &quick, &first, options(false))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::Vault(spse_vault::Error::AlreadyExists { .. })
+        ),
+        "{error:?}"
+    );
+    let stored = vault.lock().unwrap().accounts()[0].clone();
+    assert!(!stored.is_pending(), "finished: the site knows its device");
+    let (_, device) = sites::device_of(&stored).unwrap().unwrap();
+    assert_eq!(
+        Client::new()
+            .unwrap()
+            .device_status(&site.base, &device)
+            .await
+            .unwrap(),
+        DeviceStatus::Active
+    );
+}

@@ -32,6 +32,9 @@ pub(crate) fn add(
 ) -> Result<String, CliError> {
     let root = trust_root.map(read_root).transpose()?;
     let payload = read_payload(input)?;
+    for account in payload.accounts() {
+        account.check_visible()?;
+    }
     let sites = Sites::open(data_dir)?;
     let accounts = match payload {
         Payload::Spse(enrollment) => return enroll(&sites, &enrollment, yes, root),

@@ -2,8 +2,10 @@
 //! `report`, and `status`.
 //!
 //! Nothing a site says reaches the terminal as it was sent: the login's
-//! browser and IP come made safe from the client, the result of a decision
-//! is told in the CLI's own words, and the site's `message` is not printed.
+//! browser is named only when recognised and its IP only when it is an
+//! address (the person logging in writes the User-Agent, F-03), as the
+//! app's sheet does; the result of a decision is told in the CLI's own
+//! words, and the site's `message` is not printed.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -89,10 +91,16 @@ pub(crate) fn pending(
         } else {
             ""
         };
+        let ip = spse_protocol::text::ip_address(&c.ip);
+        let browser = spse_protocol::text::browser(&c.user_agent);
         let _ = writeln!(
             out,
             "{}  Authorize login? {} on {} from {} ({}), {left} s left{number}",
-            c.tx_id, c.user_id, w.server, c.ip, c.user_agent
+            c.tx_id,
+            c.user_id,
+            w.server,
+            ip.as_deref().unwrap_or("an unknown address"),
+            browser.as_deref().unwrap_or("unknown browser"),
         );
     }
     Ok(out)

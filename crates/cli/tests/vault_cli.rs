@@ -131,6 +131,18 @@ fn replacing_and_training_servers_need_confirmation() {
     assert_eq!(list(dir).len(), 1);
     let out = run(dir, &["add", "otpauth://totp/x?secret=1"]);
     assert_eq!(out.status.code(), Some(2));
+    // A name that would read as another (F-14): refused by its field.
+    let out = add(
+        dir,
+        "otpauth://totp/%E2%80%AEmoc.knab?secret=JBSWY3DPEHPK3PXP",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: label: contains an invisible formatting character (text direction or zero width)\n"
+    );
+    assert_eq!(list(dir).len(), 1);
     // The same codes-only account twice needs confirming too.
     ok(dir, &["add", PLAIN]);
     let out = add(dir, PLAIN, &[]);
@@ -198,10 +210,12 @@ fn damage_and_a_missing_keystore_are_clear_errors_that_change_nothing() {
     );
 
     // Tampered current file: the backup opens, with a warning.
-    let tampered =
-        fs::read_to_string(&current)
-            .unwrap()
-            .replacen("\"sealed\": \"", "\"sealed\": \"AA", 1);
+    // One base64 character of the sealed content changed for another (a
+    // prefix could break the base64 itself, which is "not readable").
+    let mut tampered = fs::read_to_string(&current).unwrap();
+    let at = tampered.find("\"sealed\": \"").unwrap() + "\"sealed\": \"".len() + 20;
+    let other = if &tampered[at..=at] == "A" { "B" } else { "A" };
+    tampered.replace_range(at..=at, other);
     fs::write(&current, &tampered).unwrap();
     let out = run(dir, &["list", "--json"]);
     assert_eq!(out.status.code(), Some(0));

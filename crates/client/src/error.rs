@@ -26,6 +26,18 @@ pub enum Error {
         /// The server base URL.
         server: String,
     },
+    /// The site is on plain `http://` and this client refuses cleartext (an
+    /// Android release build): nothing was sent. An account added by a
+    /// training build, then kept through an update to a release build,
+    /// stays silent instead of polling and approving in the clear (F-11).
+    #[error(
+        "site: {server} is plain http, which this build does not connect to; use a training build \
+         or the site's https address"
+    )]
+    Cleartext {
+        /// The server base URL.
+        server: String,
+    },
     /// The TLS handshake failed: the certificate is not trusted or not for
     /// this site. The request was not sent.
     #[error("site: {server} did not prove its identity (TLS certificate refused)")]

@@ -85,6 +85,8 @@ pub struct Client {
     /// one, so two identical requests in the same millisecond are not taken
     /// for a replay.
     last_ts: Arc<Mutex<HashMap<String, u64>>>,
+    /// Whether plain `http://` sites may be reached (training builds).
+    cleartext: bool,
 }
 
 impl Client {
@@ -96,7 +98,19 @@ impl Client {
             offsets: Arc::new(Mutex::new(HashMap::new())),
             last_ts: Arc::new(Mutex::new(HashMap::new())),
             request_timeout: REQUEST_TIMEOUT,
+            cleartext: true,
         })
+    }
+
+    /// The same client refusing every plain `http://` site when `allowed`
+    /// is false ([`Error::Cleartext`], before anything is sent): the rule
+    /// of a build without cleartext holds for every request, for accounts
+    /// already stored as much as for new ones.
+    pub fn with_cleartext(self, allowed: bool) -> Client {
+        Client {
+            cleartext: allowed,
+            ..self
+        }
     }
 
     /// The same client giving up on an answer after `timeout` (20 s by
@@ -475,6 +489,11 @@ impl Client {
         request: reqwest::RequestBuilder,
         timeout: Duration,
     ) -> Result<T> {
+        if !self.cleartext && server.starts_with("http://") {
+            return Err(Error::Cleartext {
+                server: server.to_owned(),
+            });
+        }
         let response = request
             .timeout(timeout)
             .send()

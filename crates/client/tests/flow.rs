@@ -506,6 +506,34 @@ async fn a_site_that_is_down_is_a_clear_error() {
     );
 }
 
+/// F-11: a client without cleartext sends nothing to a plain http site
+/// (the sandbox would answer), and says so; https sites are unaffected.
+#[tokio::test]
+async fn a_client_without_cleartext_sends_nothing_over_http() {
+    let site = TestSite::start().await;
+    let client = Client::new().unwrap().with_cleartext(false);
+    let error = client
+        .pending(&site.base, &stranger("PPK2"), 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Cleartext { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "site: {} is plain http, which this build does not connect to; use a training build or \
+             the site's https address",
+            site.base
+        )
+    );
+    // The same request with cleartext allowed reaches the site (which does not know the device).
+    let reached = Client::new()
+        .unwrap()
+        .pending(&site.base, &stranger("PPK2"), 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(reached, Error::Server { .. }), "{reached:?}");
+}
+
 /// Finding 11: a training server's root is trusted for that site only,
 /// not for every site the client talks to.
 #[tokio::test]

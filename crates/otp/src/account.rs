@@ -158,6 +158,18 @@ impl Account {
         &self.name
     }
 
+    /// Refuses an account about to be added whose issuer or name holds an
+    /// invisible formatting character ([`Error::InvisibleCharacter`]): it
+    /// could read as another account's name (F-14). Checked where accounts
+    /// come in (a scan, a link, an import, a typed account), not when the
+    /// vault reads its own: an account stored before this rule still opens.
+    pub fn check_visible(&self) -> Result<()> {
+        if let Some(issuer) = &self.issuer {
+            check_visible(Field::Issuer, issuer)?;
+        }
+        check_visible(Field::Label, &self.name)
+    }
+
     /// The HMAC hash.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
@@ -192,6 +204,16 @@ impl Account {
             ..self.clone()
         })
     }
+}
+
+/// Refuses a name holding an invisible formatting character (a
+/// text-direction override or isolate, a zero-width character): a
+/// right-to-left override shows `\u{202E}moc.knab` as "bank.com" (F-14).
+fn check_visible(field: Field, name: &str) -> Result<()> {
+    if name.chars().any(spse_protocol::text::is_format) {
+        return Err(Error::InvisibleCharacter { field });
+    }
+    Ok(())
 }
 
 /// Refuses names that are too long or hold control characters (a newline
@@ -289,5 +311,47 @@ mod tests {
             "label: longer than 256 bytes"
         );
         assert_eq!(make(Some(""), "PPK2").unwrap().issuer(), None);
+    }
+
+    /// F-14 (test A5): names that would read as other names on screen are
+    /// refused for new accounts, and still parse (a vault holding one opens).
+    #[test]
+    fn disguised_names_are_refused_for_new_accounts() {
+        let make = |issuer: Option<&str>, name: &str| {
+            Account::new(
+                issuer.map(String::from),
+                name.into(),
+                Algorithm::Sha1,
+                6,
+                Kind::Totp { period: 30 },
+                secret(),
+            )
+            .unwrap()
+        };
+        for disguised in [
+            "\u{202E}moc.knab",
+            "PPK\u{200B}2",
+            "\u{2066}LPSE\u{2069}",
+            "\u{FEFF}PPK2",
+        ] {
+            assert_eq!(
+                make(None, disguised)
+                    .check_visible()
+                    .unwrap_err()
+                    .to_string(),
+                "label: contains an invisible formatting character (text direction or zero width)",
+                "{disguised:?}"
+            );
+        }
+        assert_eq!(
+            make(Some("\u{202E}buHtiG"), "alice")
+                .check_visible()
+                .unwrap_err()
+                .to_string(),
+            "issuer: contains an invisible formatting character (text direction or zero width)"
+        );
+        make(Some("LPSE Kabupaten Kudus"), "Ahmad Dahlan · PPK")
+            .check_visible()
+            .unwrap();
     }
 }

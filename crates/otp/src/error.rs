@@ -181,6 +181,14 @@ pub enum Error {
         /// The field at fault.
         field: Field,
     },
+    /// An invisible formatting character in a name (a text-direction
+    /// override or isolate, a zero-width character): it could make the
+    /// name read as another on screen.
+    #[error("{field}: contains an invisible formatting character (text direction or zero width)")]
+    InvisibleCharacter {
+        /// The field at fault.
+        field: Field,
+    },
     /// The SPSE server URL breaks the URL policy.
     #[error("{field}: {problem}")]
     Server {
@@ -254,6 +262,7 @@ impl Error {
             | Error::NotANumber { field }
             | Error::NotUtf8 { field }
             | Error::ControlCharacter { field }
+            | Error::InvisibleCharacter { field }
             | Error::Server { field, .. }
             | Error::HalfEnrollment { field }
             | Error::Conflict { field }
@@ -361,6 +370,12 @@ mod tests {
                     field: Field::Issuer,
                 },
                 "issuer: contains a control character",
+            ),
+            (
+                Error::InvisibleCharacter {
+                    field: Field::Label,
+                },
+                "label: contains an invisible formatting character (text direction or zero width)",
             ),
             (
                 Error::Server {

@@ -19,6 +19,7 @@ pub struct ServerUrl {
     base: String,
     origin: String,
     training: bool,
+    private_host: bool,
 }
 
 impl ServerUrl {
@@ -38,9 +39,10 @@ impl ServerUrl {
         }
         let url = Url::parse(text).map_err(|_| refuse(ServerProblem::NotAUrl))?;
         let host = url.host().ok_or(refuse(ServerProblem::NotAUrl))?;
+        let private_host = is_training_host(&host);
         let training = match url.scheme() {
             "https" => false,
-            "http" if is_training_host(&host) => true,
+            "http" if private_host => true,
             "http" => return Err(refuse(ServerProblem::CleartextToPublicHost)),
             _ => return Err(refuse(ServerProblem::NotHttps)),
         };
@@ -63,6 +65,7 @@ impl ServerUrl {
             base: base.to_owned(),
             origin: url.origin().ascii_serialization(),
             training,
+            private_host,
         })
     }
 
@@ -80,6 +83,15 @@ impl ServerUrl {
     /// server that the UI must confirm before use.
     pub fn is_training(&self) -> bool {
         self.training
+    }
+
+    /// True when the host is loopback, private-range or `localhost`,
+    /// whatever the scheme: where a training server with a root of its own
+    /// (`spse-sandbox --tls-self-signed`) may live. A root given for
+    /// training is trusted for such hosts only, never for a public LPSE
+    /// name (F-12).
+    pub fn on_private_network(&self) -> bool {
+        self.private_host
     }
 }
 
@@ -122,6 +134,10 @@ mod tests {
         assert_eq!(url.as_str(), "https://latihan-lpse.lkpp.go.id/spse45totp");
         assert_eq!(url.origin(), "https://latihan-lpse.lkpp.go.id");
         assert!(!url.is_training());
+        assert!(!url.on_private_network());
+        let url = parse("https://127.0.0.1:8443").unwrap();
+        assert!(!url.is_training(), "https is no training mark");
+        assert!(url.on_private_network());
         let url = parse("https://lpse.kuduskab.go.id:8443").unwrap();
         assert_eq!(url.as_str(), "https://lpse.kuduskab.go.id:8443");
         assert_eq!(url.origin(), "https://lpse.kuduskab.go.id:8443");
@@ -140,6 +156,7 @@ mod tests {
         ] {
             let url = parse(ok).unwrap();
             assert!(url.is_training(), "{ok}");
+            assert!(url.on_private_network(), "{ok}");
         }
         assert_eq!(
             parse("http://127.0.0.1:8080").unwrap().origin(),

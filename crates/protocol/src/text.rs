@@ -26,8 +26,11 @@ pub fn shown(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Unicode format characters (category Cf) that matter for spoofing.
-fn is_format(c: char) -> bool {
+/// Unicode format characters (category Cf) that matter for spoofing:
+/// text-direction overrides and isolates, zero-width characters, the BOM.
+/// Names from a QR are refused when they hold one (`spse-otp`), site text
+/// has them replaced ([`shown`]).
+pub fn is_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}'
         | '\u{061C}'

@@ -300,9 +300,12 @@ async fn serve_http(
 ) {
     let mut watching = stopped.clone();
     loop {
+        // Stopped first (`biased`): once stopped, a connection waiting in
+        // the backlog is never taken, so a test's "site down" is down.
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            biased;
             _ = watching.wait_for(|stopped| *stopped) => return,
+            accepted = listener.accept() => accepted,
         };
         let Ok((tcp, peer)) = accepted else {
             tokio::time::sleep(Duration::from_millis(10)).await;
@@ -329,8 +332,9 @@ async fn serve_http(
             let connection =
                 builder.serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app));
             tokio::select! {
-                _ = connection => {}
+                biased;
                 _ = stopped.wait_for(|stopped| *stopped) => {}
+                _ = connection => {}
                 () = cut.0.notified() => {
                     if let Some(spare) = &spare {
                         tokio::net::TcpSocket::from_std_stream(spare.try_clone().unwrap())

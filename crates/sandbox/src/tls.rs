@@ -112,9 +112,11 @@ impl SelfSigned {
         let mut backoff = ACCEPT_BACKOFF.0;
         let mut watching = stopped.clone();
         loop {
+            // Stopped first: once stopped, nothing more is taken or served.
             let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
+                biased;
                 _ = watching.wait_for(|stopped| *stopped) => return,
+                accepted = listener.accept() => accepted,
             };
             let (tcp, peer) = match accepted {
                 Ok(accepted) => {
@@ -144,8 +146,9 @@ impl SelfSigned {
                         .await;
                 };
                 tokio::select! {
-                    () = connection => {}
+                    biased;
                     _ = stopped.wait_for(|stopped| *stopped) => {}
+                    () = connection => {}
                 }
             });
         }

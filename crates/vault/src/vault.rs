@@ -212,36 +212,31 @@ impl Vault {
     /// enrolling) and returns its id. The same account again (same site and
     /// user ID) is refused with [`Error::AlreadyExists`] unless `replace`
     /// says the user confirmed; a replacement takes the old one's place in
-    /// the list. SPSE accounts that enroll go through
+    /// the list and keeps its label. SPSE accounts that enroll go through
     /// [`Vault::begin_enrollment`] instead.
     pub fn add(&mut self, account: Account, site: Option<Site>, replace: bool) -> Result<String> {
         let id = self.new_id()?;
         let created_at = now();
+        self.change(|data| place(&mut data.accounts, &id, account, site, replace, created_at))?;
+        Ok(id)
+    }
+
+    /// Adds several codes-only accounts (an `otpauth-migration` export) in
+    /// one save: all of them or, on any refusal, none. Each replacement
+    /// (`replace`) keeps the old account's place and label, as [`Vault::add`].
+    pub fn add_all(&mut self, accounts: Vec<Account>, replace: bool) -> Result<Vec<String>> {
+        let ids = accounts
+            .iter()
+            .map(|_| self.new_id())
+            .collect::<Result<Vec<String>>>()?;
+        let created_at = now();
         self.change(|data| {
-            let accounts = &mut data.accounts;
-            let existing = accounts
-                .iter()
-                .position(|a| a.same_as(&account, site.as_ref()));
-            let order = match existing {
-                Some(index) if !replace => {
-                    return Err(Error::AlreadyExists {
-                        id: accounts[index].id.clone(),
-                        what: accounts[index].describe(),
-                    });
-                }
-                Some(index) => accounts.remove(index).order,
-                None => next_order(accounts),
-            };
-            accounts.push(StoredAccount {
-                id: id.clone(),
-                account,
-                site,
-                label: None,
-                order,
-                created_at,
-            });
-            Ok(id.clone())
-        })
+            for (id, account) in ids.iter().zip(accounts) {
+                place(&mut data.accounts, id, account, None, replace, created_at)?;
+            }
+            Ok(())
+        })?;
+        Ok(ids)
     }
 
     /// Stores an SPSE account and its device key *before* the site is told
@@ -550,6 +545,44 @@ impl Vault {
 
 fn private_dir_for(paths: &Paths) -> Result<()> {
     Lock::acquire(paths).map(drop)
+}
+
+/// Puts a new account into `accounts`: refused when it is already there
+/// unless `replace`, which takes the old one's place in the list and its
+/// label (a user's name for an account outlives a re-import).
+fn place(
+    accounts: &mut Vec<StoredAccount>,
+    id: &str,
+    account: Account,
+    site: Option<Site>,
+    replace: bool,
+    created_at: u64,
+) -> Result<()> {
+    let existing = accounts
+        .iter()
+        .position(|a| a.same_as(&account, site.as_ref()));
+    let (order, label) = match existing {
+        Some(index) if !replace => {
+            return Err(Error::AlreadyExists {
+                id: accounts[index].id.clone(),
+                what: accounts[index].describe(),
+            });
+        }
+        Some(index) => {
+            let old = accounts.remove(index);
+            (old.order, old.label)
+        }
+        None => (next_order(accounts), None),
+    };
+    accounts.push(StoredAccount {
+        id: id.to_owned(),
+        account,
+        site,
+        label,
+        order,
+        created_at,
+    });
+    Ok(())
 }
 
 fn next_order(accounts: &[StoredAccount]) -> u32 {
@@ -1058,6 +1091,40 @@ mod tests {
         assert_eq!(reopened.clocks().get("https://a.example"), Some(&clock));
         vault.remove(&id).unwrap();
         assert!(vault.clocks().is_empty());
+    }
+
+    /// F-18: an export holding accounts already present replaces each of
+    /// them in one save, keeping their labels and places; a refusal
+    /// (no `replace`) adds none of it.
+    #[test]
+    fn an_import_replaces_every_match_keeping_labels_or_adds_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut vault = Vault::open(tmp.path(), keystore()).unwrap();
+        let a = vault.add(account("a"), None, false).unwrap();
+        let b = vault.add(account("b"), None, false).unwrap();
+        vault.rename(&b, Some("Kantor")).unwrap();
+
+        let error = vault
+            .add_all(vec![account("new"), account("b")], false)
+            .unwrap_err();
+        assert!(matches!(error, Error::AlreadyExists { .. }), "{error:?}");
+        let names = |v: &Vault| {
+            v.accounts()
+                .iter()
+                .map(|x| x.account.name().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&vault), ["a", "b"], "nothing of the refused import");
+
+        let ids = vault
+            .add_all(vec![account("a"), account("b"), account("c")], true)
+            .unwrap();
+        assert_eq!(ids.len(), 3);
+        assert_eq!(names(&vault), ["a", "b", "c"]);
+        let stored: Vec<_> = vault.accounts().to_vec();
+        assert!(stored.iter().all(|x| x.id != a && x.id != b), "replaced");
+        assert_eq!(stored[1].label.as_deref(), Some("Kantor"), "the label kept");
+        assert_eq!(stored[1].order, 1, "its place kept");
     }
 
     #[test]
