@@ -21,7 +21,6 @@ const COMMANDS: &[&str] = &[
     "next_hotp",
     "preview_text",
     "preview_image",
-    "preview_image_file",
     "preview_clipboard",
     "confirm_add",
     "cancel_add",

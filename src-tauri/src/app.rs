@@ -350,6 +350,33 @@ impl Poller {
     }
 }
 
+/// The vault's restores from its backup this run (F-20): the latest one's
+/// reason, and how many there were, so that a second restore (the vault
+/// damaged again after a save) is told again even after the user closed
+/// the warning about the first.
+#[derive(Debug, Default)]
+struct Restores {
+    /// The vault's record as last seen: a new one (after none) is a restore.
+    seen: Option<spse_vault::Recovery>,
+    /// The latest restore's reason.
+    latest: Option<RestoredFrom>,
+    /// How many restores this run.
+    count: u32,
+}
+
+impl Restores {
+    /// The vault reports `recovery` now.
+    fn note(&mut self, recovery: Option<&spse_vault::Recovery>) {
+        if recovery != self.seen.as_ref() {
+            if let Some(recovery) = recovery {
+                self.latest = Some(recovery.reason.into());
+                self.count += 1;
+            }
+            self.seen = recovery.cloned();
+        }
+    }
+}
+
 /// The recovery result until the window is ready to hear it.
 #[derive(Debug, Default)]
 struct Recovery {
@@ -371,10 +398,10 @@ pub struct App {
     settings: Mutex<Settings>,
     poller: Mutex<Poller>,
     recovery: Mutex<Recovery>,
-    /// Why the vault was opened from its backup this run, if it was: kept
-    /// for the whole run (the next save clears the vault's own record, and
-    /// the user must still be told).
-    restored_from_backup: Mutex<Option<RestoredFrom>>,
+    /// The restores from the backup seen this run: kept for the whole run
+    /// (the next save clears the vault's own record, and the user must
+    /// still be told).
+    restores: Mutex<Restores>,
     /// When each site's clock offset was last saved ([`CLOCK_SAVE_EVERY`]).
     clocks_saved: Mutex<HashMap<String, Instant>>,
 }
@@ -412,13 +439,12 @@ impl App {
         let client = match &vault {
             Ok(vault) => sites::client_for(vault).or_else(|_| Client::new().map_err(Into::into)),
             Err(_) => Client::new().map_err(spse_accounts::Error::from),
-        }?;
+        }?
+        // No plain http in a build that forbids it, for stored accounts too (F-11).
+        .with_cleartext(options.cleartext);
         let settings = read_settings(&options.data_dir);
-        let restored_from_backup = vault
-            .as_ref()
-            .ok()
-            .and_then(|vault| vault.recovery())
-            .map(|recovery| recovery.reason.into());
+        let mut restores = Restores::default();
+        restores.note(vault.as_ref().ok().and_then(|vault| vault.recovery()));
         host.protect_screen(settings.screenshot_protection);
         let visible = options.visible;
         Ok(Arc::new(App {
@@ -435,7 +461,7 @@ impl App {
                 tasks: Vec::new(),
             }),
             recovery: Mutex::new(Recovery::default()),
-            restored_from_backup: Mutex::new(restored_from_backup),
+            restores: Mutex::new(restores),
             clocks_saved: Mutex::new(HashMap::new()),
         }))
     }
@@ -507,14 +533,12 @@ impl App {
     /// Re-reads the vault for changes another process (the CLI) made;
     /// tells the window and re-plans polling when something changed.
     pub fn refresh(self: &Arc<Self>) -> Result<(), AppError> {
-        let (changed, restored) = {
+        let changed = {
             let mut vault = self.vault()?;
             let changed = vault.reload()?;
-            (changed, vault.recovery().map(|r| r.reason.into()))
+            lock(&self.restores).note(vault.recovery());
+            changed
         };
-        if restored.is_some() {
-            *lock(&self.restored_from_backup) = restored;
-        }
         if changed {
             self.changed();
         }
@@ -621,10 +645,12 @@ impl App {
                 ..AccountView::from(stored)
             })
             .collect();
+        let restores = lock(&self.restores);
         Ok(AccountsView {
             sites,
             accounts,
-            restored_from_backup: *lock(&self.restored_from_backup),
+            restored_from_backup: restores.latest,
+            restores: restores.count,
         })
     }
 
@@ -707,6 +733,10 @@ impl App {
 
     /// Keeps a parsed payload and tells what it holds.
     fn preview(self: &Arc<Self>, payload: Payload) -> Result<Preview, AppError> {
+        // No name that reads as another one (F-14).
+        for account in payload.accounts() {
+            account.check_visible()?;
+        }
         self.refresh()?;
         let vault = self.vault()?;
         let (server, training, replaces) = match &payload {
@@ -725,8 +755,9 @@ impl App {
                 let replaces = vault
                     .accounts()
                     .iter()
-                    .find(|a| !a.is_pending() && a.same_as(&enrollment.account, Some(&probe)))
-                    .map(AccountView::from);
+                    .filter(|a| !a.is_pending() && a.same_as(&enrollment.account, Some(&probe)))
+                    .map(AccountView::from)
+                    .collect();
                 (
                     Some(enrollment.server.as_str().to_owned()),
                     enrollment.server.is_training(),
@@ -734,13 +765,18 @@ impl App {
                 )
             }
             other => {
-                let replaces = other.accounts().iter().find_map(|account| {
-                    vault
-                        .accounts()
-                        .iter()
-                        .find(|a| a.same_as(account, None))
-                        .map(AccountView::from)
-                });
+                // Every account the payload would replace (an export may hold several).
+                let replaces = vault
+                    .accounts()
+                    .iter()
+                    .filter(|a| {
+                        other
+                            .accounts()
+                            .iter()
+                            .any(|account| a.same_as(account, None))
+                    })
+                    .map(AccountView::from)
+                    .collect();
                 (None, false, replaces)
             }
         };
@@ -792,25 +828,6 @@ impl App {
             .await
             .map_err(|e| AppError::new(ErrorCode::Internal, format!("image: {e}")))??;
         self.preview(payload)
-    }
-
-    /// The `preview_image_file` command: a picture file, read up to one
-    /// byte past `spse_qr::MAX_BYTES` so a huge one is refused unread.
-    pub async fn preview_image_file(self: &Arc<Self>, path: &Path) -> Result<Preview, AppError> {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|file| {
-                file.take(spse_qr::MAX_BYTES as u64 + 1)
-                    .read_to_end(&mut bytes)
-            })
-            .map_err(|e| {
-                AppError::new(
-                    ErrorCode::Io,
-                    format!("image: cannot read {}: {e}", path.display()),
-                )
-            })?;
-        self.preview_image(bytes).await
     }
 
     /// The `preview_clipboard` command: the clipboard's picture, else its
@@ -925,7 +942,12 @@ impl App {
         };
         let added = match &entry.payload {
             Payload::Spse(enrollment) => {
-                let trust_root = self.trust_root()?;
+                // A root for training servers, never pinned to a public LPSE (F-12).
+                let trust_root = if enrollment.server.on_private_network() {
+                    self.trust_root()?
+                } else {
+                    None
+                };
                 let options = EnrollOptions {
                     device_name: self.options.device_name.clone(),
                     replace,
@@ -944,11 +966,7 @@ impl App {
                 }
             }
             other => {
-                let mut vault = self.vault()?;
-                let mut ids = Vec::new();
-                for account in other.accounts() {
-                    ids.push(vault.add(account.clone(), None, replace)?);
-                }
+                let ids = self.vault()?.add_all(other.accounts().to_vec(), replace)?;
                 Added {
                     ids,
                     server: None,
@@ -1020,6 +1038,7 @@ impl App {
             kind,
             secret,
         )?;
+        account.check_visible()?;
         let id = self.vault()?.add(account, None, false)?;
         self.changed();
         Ok(Added {
@@ -1150,6 +1169,7 @@ impl App {
                     account_id: stored.id.clone(),
                     user_id: shown(&challenge.user_id),
                     server: site.server.clone(),
+                    training: site.training,
                     site_name: site.name.as_deref().map(shown),
                     browser: spse_protocol::text::browser(&challenge.user_agent),
                     ip: spse_protocol::text::ip_address(&challenge.ip),
@@ -1292,23 +1312,28 @@ impl App {
         Ok(until)
     }
 
-    /// The `decide` command.
+    /// The `decide` command. A login is named by its account and its `tx`
+    /// together: two sites may hand out the same `tx` (the protocol asks
+    /// for neither unique nor unpredictable ids), and an answer must reach
+    /// the site whose login the user saw (F-13).
     pub async fn decide(
         self: &Arc<Self>,
+        account_id: &str,
         tx: &str,
         decision: DecisionView,
         number: Option<&str>,
     ) -> Result<Decided, AppError> {
         let found = lock(&self.logins)
             .per_account
-            .iter()
-            .find_map(|(id, entries)| {
+            .get(account_id)
+            .and_then(|entries| {
                 entries
                     .iter()
                     .find(|(view, _)| view.tx == tx)
-                    .map(|(_, challenge)| (id.clone(), challenge.clone()))
+                    .map(|(_, challenge)| challenge.clone())
             });
-        let Some((account_id, challenge)) = found else {
+        let account_id = account_id.to_owned();
+        let Some(challenge) = found else {
             return Err(AppError::new(
                 ErrorCode::LoginGone,
                 "login: it was answered, expired or is no longer waiting",

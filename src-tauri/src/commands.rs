@@ -2,7 +2,6 @@
 //! Arguments arrive camelCase from the UI (Tauri maps them to these
 //! snake_case names); answers and errors leave as camelCase JSON.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::State;
@@ -98,12 +97,6 @@ pub async fn has_camera(state: AppState<'_>) -> Result<bool, AppError> {
     Ok(state.has_camera())
 }
 
-/// A picture file, previewed.
-#[tauri::command]
-pub async fn preview_image_file(state: AppState<'_>, path: PathBuf) -> Result<Preview, AppError> {
-    state.preview_image_file(&path).await
-}
-
 /// The clipboard's picture, else its text, previewed.
 #[tauri::command]
 pub async fn preview_clipboard(state: AppState<'_>) -> Result<Preview, AppError> {
@@ -143,15 +136,19 @@ pub async fn check_logins(
     state.check_logins(account_id.as_deref()).await
 }
 
-/// Answers a login.
+/// Answers a login: the one of `account_id` whose id is `tx` (ids are the
+/// site's own, unique only within it).
 #[tauri::command]
 pub async fn decide(
     state: AppState<'_>,
+    account_id: String,
     tx: String,
     decision: DecisionView,
     number: Option<String>,
 ) -> Result<Decided, AppError> {
-    state.decide(&tx, decision, number.as_deref()).await
+    state
+        .decide(&account_id, &tx, decision, number.as_deref())
+        .await
 }
 
 /// Puts an account's login prompts aside for `minutes` ("Nanti"), or shows

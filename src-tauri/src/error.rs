@@ -159,6 +159,7 @@ impl From<spse_client::Error> for AppError {
             // same (check the connection, try again); an enrollment it cut
             // is settled by asking the site, not here.
             E::Interrupted { .. } => ErrorCode::SiteUnreachable,
+            E::Cleartext { .. } => ErrorCode::CleartextBlocked,
             E::Tls { .. } => ErrorCode::SiteTls,
             E::Timeout { .. } => ErrorCode::SiteTimeout,
             E::Server { code, .. } => ErrorCode::from_snake(code.as_str()),

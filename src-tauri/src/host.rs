@@ -1,8 +1,9 @@
 //! The [`Host`] of the real app: events through Tauri, the clipboard
 //! through `tauri-plugin-clipboard-manager` (on Android through the
 //! Android glue, which marks a code sensitive and clears it unread),
-//! screenshot protection, the camera and the cleartext policy through the
-//! Android glue (`tauri-plugin-spse-android`).
+//! screenshot protection (the Android glue; Tauri's content protection on
+//! desktop), the camera and the cleartext policy through the Android glue
+//! (`tauri-plugin-spse-android`).
 
 use tauri::{AppHandle, Emitter, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -99,7 +100,19 @@ impl<R: Runtime> Host for TauriHost<R> {
                 eprintln!("screenshot protection: {error}");
             }
         }
-        #[cfg(not(target_os = "android"))]
+        // Windows and macOS keep the window out of screenshots, recordings
+        // and screen sharing (F-16); Linux has no such thing (Tauri's call
+        // does nothing there), which Settings says.
+        #[cfg(desktop)]
+        {
+            use tauri::Manager;
+            if let Some(window) = self.handle.get_webview_window("main")
+                && let Err(error) = window.set_content_protected(on)
+            {
+                eprintln!("screenshot protection: {error}");
+            }
+        }
+        #[cfg(all(mobile, not(target_os = "android")))]
         let _ = on;
     }
 

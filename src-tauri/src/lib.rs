@@ -24,9 +24,7 @@ use tauri::Manager;
 /// Every plugin and command of the app on `builder`, the state set up in
 /// `setup`: shared by [`run`] and the tests' mock runtime.
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    let builder = builder
-        .plugin(tauri_plugin_clipboard_manager::init())
-        .plugin(tauri_plugin_dialog::init());
+    let builder = builder.plugin(tauri_plugin_clipboard_manager::init());
     #[cfg(mobile)]
     let builder = builder
         .plugin(tauri_plugin_barcode_scanner::init())
@@ -43,7 +41,6 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::next_hotp,
         commands::preview_text,
         commands::preview_image,
-        commands::preview_image_file,
         commands::preview_clipboard,
         commands::confirm_add,
         commands::cancel_add,

@@ -85,14 +85,23 @@ pub struct AccountView {
     pub snoozed_until: Option<u64>,
 }
 
+/// A name from a QR or an import, as the UI may show it: a format
+/// character (a text-direction override, a zero-width space) stored before
+/// names refused them becomes `?`, so `\u{202E}moc.knab` never reads as
+/// "bank.com" (F-14). Nothing is cut: names are at most
+/// [`spse_otp::MAX_NAME_LEN`] bytes.
+fn name_shown(text: &str) -> String {
+    spse_protocol::text::shown(text, spse_otp::MAX_NAME_LEN)
+}
+
 impl From<&StoredAccount> for AccountView {
     fn from(stored: &StoredAccount) -> AccountView {
         let account = &stored.account;
         AccountView {
             id: stored.id.clone(),
             server: stored.site.as_ref().map(|s| s.server.clone()),
-            issuer: account.issuer().unwrap_or_default().to_owned(),
-            name: account.name().to_owned(),
+            issuer: name_shown(account.issuer().unwrap_or_default()),
+            name: name_shown(account.name()),
             label: stored.label.clone(),
             kind: account.kind().as_str(),
             digits: account.digits(),
@@ -125,6 +134,10 @@ pub struct AccountsView {
     /// instead: the user must be told the last change may be missing (the
     /// damaged file is kept beside it).
     pub restored_from_backup: Option<RestoredFrom>,
+    /// How many times this run the vault was opened from its backup: a
+    /// higher number than the warning the user closed is a new restore,
+    /// told again (F-20).
+    pub restores: u32,
 }
 
 /// Why the vault was opened from its backup, for the warning the list shows.
@@ -194,8 +207,8 @@ pub struct PreviewAccount {
 impl From<&Account> for PreviewAccount {
     fn from(account: &Account) -> PreviewAccount {
         PreviewAccount {
-            issuer: account.issuer().unwrap_or_default().to_owned(),
-            name: account.name().to_owned(),
+            issuer: name_shown(account.issuer().unwrap_or_default()),
+            name: name_shown(account.name()),
             kind: account.kind().as_str(),
             digits: account.digits(),
             period: period(account),
@@ -215,8 +228,10 @@ pub struct Preview {
     pub server: Option<String>,
     /// A training server: adding needs the user's confirmation.
     pub training: bool,
-    /// The account adding replaces, after confirmation.
-    pub replaces: Option<AccountView>,
+    /// Every account adding replaces, after confirmation (an export may
+    /// hold several already here: each is listed, F-18); empty when none.
+    /// A replacement keeps its label.
+    pub replaces: Vec<AccountView>,
     /// The accounts it holds.
     pub accounts: Vec<PreviewAccount>,
 }
@@ -298,9 +313,13 @@ pub struct LoginView {
     pub account_id: String,
     /// The user ID logging in.
     pub user_id: String,
-    /// The site.
+    /// The site: the address the app checked, which the sheet leads with
+    /// (a site names itself as it likes, F-15).
     pub server: String,
-    /// The site's name.
+    /// A training site (plain `http://` or a private address), marked as
+    /// such on the sheet: a real-looking name on a LAN server is no LPSE.
+    pub training: bool,
+    /// The site's name, as the site gave it: shown after its address.
     pub site_name: Option<String>,
     /// The browser and system, when the app recognises them ("Chrome 131
     /// on Windows", made of the app's own names and the version's digits);

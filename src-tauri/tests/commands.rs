@@ -77,7 +77,7 @@ async fn an_spse_qr_enrolls_after_confirmation_and_gives_codes() {
     assert_eq!(preview.kind, "spse");
     assert_eq!(preview.server.as_deref(), Some(site.base.as_str()));
     assert!(preview.training, "plain http on loopback");
-    assert_eq!(preview.replaces, None);
+    assert_eq!(preview.replaces, Vec::new());
     assert_eq!(preview.accounts[0].name, "PPK2");
     // A training server needs the user's word first; the preview stays.
     assert_eq!(
@@ -122,7 +122,10 @@ async fn an_spse_qr_enrolls_after_confirmation_and_gives_codes() {
     // The same QR user again: a replacement, needing confirmation.
     site.reset("PPK2").await;
     let again = t.app.preview_text(&site.payload("PPK2").await).unwrap();
-    assert_eq!(again.replaces.as_ref().unwrap().id, account.id);
+    assert_eq!(
+        again.replaces.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        [&account.id]
+    );
     assert_eq!(
         code(t.app.confirm_add(&again.handle, true, false).await),
         ErrorCode::NeedsConfirmation
@@ -149,9 +152,7 @@ async fn pictures_from_bytes_files_and_the_clipboard_are_previewed() {
         .unwrap();
     assert_eq!(added.user.as_deref(), Some("PPK2"));
 
-    let file = dir.path().join("github.png");
-    std::fs::write(&file, qr_png(GITHUB)).unwrap();
-    let preview = t.app.preview_image_file(&file).await.unwrap();
+    let preview = t.app.preview_image(qr_png(GITHUB)).await.unwrap();
     assert_eq!(preview.kind, "otpauth");
     assert_eq!(preview.accounts[0].issuer, "GitHub");
     t.app.cancel_add(&preview.handle);
@@ -187,14 +188,6 @@ async fn pictures_from_bytes_files_and_the_clipboard_are_previewed() {
         ),
         ErrorCode::QrNotAuthenticator
     );
-    assert_eq!(
-        code(
-            t.app
-                .preview_image_file(&dir.path().join("missing.png"))
-                .await
-        ),
-        ErrorCode::Io
-    );
     assert_eq!(code(t.app.preview_text("hello")), ErrorCode::PayloadInvalid);
 }
 
@@ -217,6 +210,7 @@ async fn logins_are_approved_with_the_number_denied_and_reported() {
         (id.as_str(), "PPK2")
     );
     assert_eq!(login.server, site.base);
+    assert!(login.training, "the sandbox on loopback is a training site");
     assert_eq!(login.site_name.as_deref(), Some("LPSE Sandbox"));
     assert_eq!(login.browser.as_deref(), Some("Firefox 145"));
     assert_eq!(login.ip.as_deref(), Some("127.0.0.1"));
@@ -225,17 +219,21 @@ async fn logins_are_approved_with_the_number_denied_and_reported() {
     assert!(login.expires_at > now && login.created_at <= now + 1_000);
     let tx = login.tx.clone();
     assert_eq!(
-        code(t.app.decide(&tx, DecisionView::Approve, None).await),
+        code(t.app.decide(&id, &tx, DecisionView::Approve, None).await),
         ErrorCode::NumberRequired
     );
     let wrong = ((number - 10 + 1) % 90 + 10).to_string();
     assert_eq!(
-        code(t.app.decide(&tx, DecisionView::Approve, Some(&wrong)).await),
+        code(
+            t.app
+                .decide(&id, &tx, DecisionView::Approve, Some(&wrong))
+                .await
+        ),
         ErrorCode::NumberMismatch
     );
     let decided = t
         .app
-        .decide(&tx, DecisionView::Approve, Some(&number.to_string()))
+        .decide(&id, &tx, DecisionView::Approve, Some(&number.to_string()))
         .await
         .unwrap();
     assert_eq!(
@@ -246,7 +244,7 @@ async fn logins_are_approved_with_the_number_denied_and_reported() {
     assert_eq!(
         code(
             t.app
-                .decide(&tx, DecisionView::Approve, Some(&number.to_string()))
+                .decide(&id, &tx, DecisionView::Approve, Some(&number.to_string()))
                 .await
         ),
         ErrorCode::LoginGone
@@ -255,14 +253,22 @@ async fn logins_are_approved_with_the_number_denied_and_reported() {
     // Deny.
     let (browser, _) = site.login("PPK2").await;
     let tx = t.app.check_logins(Some(&id)).await.unwrap()[0].tx.clone();
-    let decided = t.app.decide(&tx, DecisionView::Deny, None).await.unwrap();
+    let decided = t
+        .app
+        .decide(&id, &tx, DecisionView::Deny, None)
+        .await
+        .unwrap();
     assert_eq!(decided.decision, DecisionView::Deny);
     assert_eq!(browser.status().await["state"], "denied");
 
     // Report ("Bukan saya").
     let (browser, _) = site.login("PPK2").await;
     let tx = t.app.check_logins(None).await.unwrap()[0].tx.clone();
-    let decided = t.app.decide(&tx, DecisionView::Report, None).await.unwrap();
+    let decided = t
+        .app
+        .decide(&id, &tx, DecisionView::Report, None)
+        .await
+        .unwrap();
     assert_eq!(decided.decision, DecisionView::Report);
     assert_eq!(browser.status().await["state"], "denied");
     assert!(t.app.check_logins(None).await.unwrap().is_empty());
@@ -363,7 +369,10 @@ async fn codes_only_accounts_are_added_renamed_moved_on_and_removed() {
     assert_eq!(added.server, None);
     // The same account again: a replacement, after confirmation.
     let again = t.app.preview_text(GITHUB).unwrap();
-    assert_eq!(again.replaces.as_ref().unwrap().id, github);
+    assert_eq!(
+        again.replaces.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        [&github]
+    );
     assert_eq!(
         code(t.app.confirm_add(&again.handle, false, false).await),
         ErrorCode::NeedsConfirmation
@@ -443,7 +452,11 @@ async fn codes_only_accounts_are_added_renamed_moved_on_and_removed() {
     );
     assert_eq!(code(t.app.copy_code("nope")), ErrorCode::AccountNotFound);
     assert_eq!(
-        code(t.app.decide("tx", DecisionView::Approve, None).await),
+        code(
+            t.app
+                .decide("nope", "tx", DecisionView::Approve, None)
+                .await
+        ),
         ErrorCode::LoginGone
     );
     t.app.remove(&github).await.unwrap();
@@ -567,12 +580,29 @@ async fn a_vault_opened_from_its_backup_is_told() {
     let json = serde_json::to_value(&view).unwrap();
     assert_eq!(json["restoredFromBackup"], "corrupt");
 
+    assert_eq!(view.restores, 1);
+
     reopened.add_manual(&manual("sari")).unwrap();
+    let view = reopened.accounts().unwrap();
     assert_eq!(
-        reopened.accounts().unwrap().restored_from_backup,
-        Some(RestoredFrom::Corrupt),
-        "still told after the next save"
+        (view.restored_from_backup, view.restores),
+        (Some(RestoredFrom::Corrupt), 1),
+        "still told after the next save, as the same restore"
     );
+    assert_eq!(
+        reopened.accounts().unwrap().restores,
+        1,
+        "read again: the same"
+    );
+
+    // Damaged again in the same run (F-20): a second restore, told again.
+    std::fs::write(dir.path().join("vault.json"), b"{ still not a vault").unwrap();
+    let view = reopened.accounts().unwrap();
+    assert_eq!(
+        (view.restored_from_backup, view.restores),
+        (Some(RestoredFrom::Corrupt), 2)
+    );
+    assert_eq!(serde_json::to_value(&view).unwrap()["restores"], 2);
 }
 
 /// A link opened on the phone is a preview on the Add screen, told once
@@ -645,4 +675,207 @@ async fn a_build_without_cleartext_refuses_an_http_training_server() {
         .confirm_add(&preview.handle, true, false)
         .await
         .unwrap();
+}
+
+/// F-11 (test A3): an http:// account a training build added, kept through
+/// an update to a build without cleartext, is never reached in the clear:
+/// checking, answering and the delete check are refused before sending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_without_cleartext_refuses_http_accounts_already_stored() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let preview = t.app.preview_text(&site.payload("PPK2").await).unwrap();
+    let id = t
+        .app
+        .confirm_add(&preview.handle, true, false)
+        .await
+        .unwrap()
+        .ids[0]
+        .clone();
+    let (browser, _) = site.login("PPK2").await;
+    let tx = t.app.check_logins(None).await.unwrap()[0].tx.clone();
+
+    let mut options = common::options(dir.path());
+    options.cleartext = false;
+    let host = std::sync::Arc::new(common::Recorder::default());
+    let release = spse_auth_app::app::App::open(
+        options,
+        Ok(spse_vault::Keystore::new(t.store.clone())),
+        host,
+    )
+    .unwrap();
+    assert_eq!(
+        release.accounts().unwrap().accounts.len(),
+        1,
+        "kept, not lost"
+    );
+    assert_eq!(
+        code(release.check_logins(None).await),
+        ErrorCode::CleartextBlocked
+    );
+    assert_eq!(
+        code(release.decide(&id, &tx, DecisionView::Deny, None).await),
+        ErrorCode::LoginGone,
+        "nothing was fetched, so nothing can be answered"
+    );
+    assert_eq!(
+        release.removal_check(&id).await.unwrap(),
+        RemovalCheck::Unknown
+    );
+    assert_eq!(
+        browser.status().await["state"],
+        "waiting",
+        "the site heard nothing"
+    );
+}
+
+/// F-12: the root `SPSE_AUTH_TRUST_ROOT` names is for training servers
+/// only (loopback, private addresses): an enrollment with a public LPSE
+/// name never reads or pins it. Shown with a root file that cannot be
+/// read: a training host is refused for it, a public name goes on to the
+/// site (here a name that does not resolve).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trust_root_is_for_training_hosts_only() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = common::options(dir.path());
+    options.trust_root = Some(dir.path().join("no-such-root.pem"));
+    let host = std::sync::Arc::new(common::Recorder::default());
+    let store = keyring_core::mock::Store::new().unwrap();
+    let app =
+        spse_auth_app::app::App::open(options, Ok(spse_vault::Keystore::new(store)), host).unwrap();
+    let training = app.preview_text(&site.payload("PPK2").await).unwrap();
+    assert_eq!(
+        code(app.confirm_add(&training.handle, true, false).await),
+        ErrorCode::SiteBadRoot
+    );
+    let public = app
+        .preview_text(
+            "otpauth://totp/LPSE:PPK2?secret=JBSWY3DPEHPK3PXP&issuer=LPSE\
+             &spse=https%3A%2F%2Flpse.invalid&enroll=Qm9kYS10b2tlbi1mb3ItcXIx",
+        )
+        .unwrap();
+    assert_eq!(
+        code(app.confirm_add(&public.handle, false, false).await),
+        ErrorCode::SiteUnreachable
+    );
+}
+
+/// An `otpauth-migration` export (Google Authenticator's) of TOTP accounts
+/// `(issuer, name)`, all with the secret of `JBSWY3DPEHPK3PXP`.
+fn migration(accounts: &[(&str, &str)]) -> String {
+    use base64::Engine;
+    let field = |tag: u8, bytes: &[u8]| {
+        let mut out = vec![tag, u8::try_from(bytes.len()).unwrap()];
+        out.extend_from_slice(bytes);
+        out
+    };
+    let mut message = Vec::new();
+    for (issuer, name) in accounts {
+        let mut entry = field(0x0a, b"Hello!\xde\xad\xbe\xef");
+        entry.extend(field(0x12, name.as_bytes()));
+        entry.extend(field(0x1a, issuer.as_bytes()));
+        entry.extend([0x30, 0x02]); // type: TOTP
+        message.extend(field(0x0a, &entry));
+    }
+    let data = base64::engine::general_purpose::STANDARD.encode(&message);
+    format!(
+        "otpauth-migration://offline?data={}",
+        data.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    )
+}
+
+/// F-18: an export holding several accounts already here lists every one
+/// it replaces, and replacing keeps their labels; without the user's word
+/// nothing of it is added.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_lists_every_account_it_replaces_and_keeps_their_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let mut ids = Vec::new();
+    for name in ["a", "b"] {
+        let uri = format!("otpauth://totp/ACME:{name}?secret=JBSWY3DPEHPK3PXP&issuer=ACME");
+        let preview = t.app.preview_text(&uri).unwrap();
+        ids.push(
+            t.app
+                .confirm_add(&preview.handle, false, false)
+                .await
+                .unwrap()
+                .ids[0]
+                .clone(),
+        );
+    }
+    t.app.rename(&ids[1], Some("Kantor")).unwrap();
+
+    let preview = t
+        .app
+        .preview_text(&migration(&[("ACME", "a"), ("ACME", "b"), ("ACME", "c")]))
+        .unwrap();
+    assert_eq!(preview.kind, "migration");
+    let mut replaced: Vec<&str> = preview.replaces.iter().map(|a| a.id.as_str()).collect();
+    replaced.sort_unstable();
+    let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(replaced, expected, "both accounts named");
+    assert_eq!(
+        code(t.app.confirm_add(&preview.handle, false, false).await),
+        ErrorCode::NeedsConfirmation
+    );
+    assert_eq!(t.app.accounts().unwrap().accounts.len(), 2, "nothing added");
+    let added = t
+        .app
+        .confirm_add(&preview.handle, false, true)
+        .await
+        .unwrap();
+    assert_eq!(added.ids.len(), 3);
+    let accounts = t.app.accounts().unwrap().accounts;
+    let labels: Vec<(&str, Option<&str>)> = accounts
+        .iter()
+        .map(|a| (a.name.as_str(), a.label.as_deref()))
+        .collect();
+    assert_eq!(labels, [("a", None), ("b", Some("Kantor")), ("c", None)]);
+}
+
+/// F-14 (test A5): a QR whose names hold a text-direction override or a
+/// zero-width character is refused by name; one stored before that rule
+/// (an older build) still opens, shown with `?` in their place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_that_read_as_other_names_are_refused_and_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let error = t
+        .app
+        .preview_text("otpauth://totp/ACME:%E2%80%AEmoc.knab?secret=JBSWY3DPEHPK3PXP&issuer=ACME")
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::PayloadInvalid);
+    assert_eq!(
+        error.message,
+        "label: contains an invisible formatting character (text direction or zero width)"
+    );
+    assert_eq!(
+        code(
+            t.app
+                .preview_text("otpauth://totp/Git%E2%80%8BHub:alice?secret=JBSWY3DPEHPK3PXP")
+        ),
+        ErrorCode::PayloadInvalid
+    );
+
+    // Stored by an older build, straight into the vault.
+    let disguised = Payload::parse(
+        "otpauth://totp/ACME:%E2%80%AEmoc.knab?secret=JBSWY3DPEHPK3PXP&issuer=%E2%81%A6ACME",
+    )
+    .unwrap()
+    .accounts()[0]
+        .clone();
+    let mut vault =
+        spse_vault::Vault::open(dir.path(), spse_vault::Keystore::new(t.store.clone())).unwrap();
+    vault.add(disguised, None, false).unwrap();
+    let shown = &t.app.accounts().unwrap().accounts[0];
+    assert_eq!(
+        (shown.issuer.as_str(), shown.name.as_str()),
+        ("?ACME", "?moc.knab")
+    );
 }

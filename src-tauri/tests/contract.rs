@@ -68,6 +68,113 @@ fn every_command_of_ipc_ts_has_a_permission_the_window_is_granted() {
     assert_eq!(granted, wanted, "capabilities/default.json against ipc.ts");
 }
 
+/// The UI's sources that call `api`: every `.ts` and `.svelte` file of
+/// `ui/src` but ipc.ts itself, the mock IPC and the tests.
+fn ui_callers() -> String {
+    fn walk(dir: &std::path::Path, out: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if (name.ends_with(".ts") || name.ends_with(".svelte"))
+                && !name.ends_with(".test.ts")
+                && name != "ipc.ts"
+                && name != "mock.ts"
+            {
+                out.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut text = String::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src"),
+        &mut text,
+    );
+    text
+}
+
+/// The `api` methods of ipc.ts and the command each invokes.
+fn api_methods() -> Vec<(String, String)> {
+    let text = read("../ui/src/lib/ipc.ts");
+    let start = text.find("export const api = {").unwrap();
+    let body = &text[start..];
+    let body = &body[..body.find("\n};").unwrap()];
+    let mut methods: Vec<(String, String)> = Vec::new();
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 2
+            && let Some((name, _)) = trimmed.split_once(':')
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            methods.push((name.to_owned(), String::new()));
+        }
+        if let Some(rest) = line.split("invoke<").nth(1) {
+            let start = rest.find("('").unwrap() + 2;
+            let command = &rest[start..start + rest[start..].find('\'').unwrap()];
+            let (_, invoked) = methods.last_mut().unwrap();
+            assert!(
+                invoked.is_empty() || invoked == command,
+                "one command per method"
+            );
+            *invoked = command.to_owned();
+        }
+    }
+    methods
+}
+
+/// A permission the window holds but the UI never uses is a privilege a
+/// script in the page could use (F-10: a command that read any path, and
+/// the file dialog, were granted and called by no view): every grant is
+/// one the UI's code uses.
+#[test]
+fn every_granted_permission_is_used_by_the_ui() {
+    let callers = ui_callers();
+    let methods = api_methods();
+    assert_eq!(
+        methods
+            .iter()
+            .map(|(_, c)| c.clone())
+            .collect::<BTreeSet<_>>(),
+        ipc_commands(),
+        "every api method found, each with its command"
+    );
+    let ipc = read("../ui/src/lib/ipc.ts");
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("capabilities/default.json")).unwrap();
+    for permission in capability["permissions"].as_array().unwrap() {
+        let permission = permission.as_str().unwrap();
+        if let Some(command) = permission.strip_prefix("allow-") {
+            let (method, _) = methods
+                .iter()
+                .find(|(_, c)| c.replace('_', "-") == command)
+                .unwrap_or_else(|| panic!("{permission}: no api method invokes it"));
+            // Called, or handed on as a function (`api.previewImage)`).
+            let used = callers
+                .match_indices(&format!("api.{method}"))
+                .any(|(at, found)| {
+                    !callers[at + found.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                });
+            assert!(
+                used,
+                "{permission} is granted, but no view uses api.{method}"
+            );
+        } else {
+            match permission {
+                // The events the UI listens to (ipc.ts's listeners) and stops.
+                "core:event:allow-listen" | "core:event:allow-unlisten" => {
+                    assert!(ipc.contains("listen(EVENTS."), "{permission}: no listener");
+                    assert!(callers.contains("events."), "{permission}: no view listens");
+                }
+                other => panic!("{other} is granted, but the UI does not use it"),
+            }
+        }
+    }
+    // Broken on purpose: a grant nobody calls is caught.
+    assert!(!callers.contains("api.previewImageFile"));
+}
+
 #[test]
 fn the_window_is_locked_down() {
     let config: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
@@ -78,6 +185,9 @@ fn the_window_is_locked_down() {
     assert_eq!(config["build"]["frontendDist"], "../ui/dist");
     assert_eq!(config["app"]["windows"][0]["title"], "SPSE Auth");
     assert_eq!(config["app"]["windows"][0]["minWidth"], 360);
+    // Out of screenshots and screen sharing from the first frame where the
+    // OS can (Windows, macOS; F-16); the setting may turn it off after.
+    assert_eq!(config["app"]["windows"][0]["contentProtected"], true);
     let capability: serde_json::Value =
         serde_json::from_str(&read("capabilities/default.json")).unwrap();
     assert!(capability.get("remote").is_none(), "no remote content");
@@ -127,7 +237,11 @@ fn the_phone_capability_is_the_scanner_on_phones_only() {
         assert!(native.contains(call), "native.ts no longer calls {call}");
         wanted.insert(permission);
     }
-    // Cancelling a scan (the back button while the camera is open).
+    // Cancelling a scan (Batal, Back, Escape or the watchdog while the camera is open).
+    assert!(
+        native.contains("plugin.cancel()"),
+        "native.ts no longer calls cancel()"
+    );
     wanted.insert("barcode-scanner:allow-cancel");
     assert_eq!(granted, wanted);
 }

@@ -55,12 +55,12 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     assert_eq!(call("platform", json!({}).into()).unwrap(), json!("linux"));
     assert_eq!(
         call("accounts", json!({}).into()).unwrap(),
-        json!({"sites": [], "accounts": [], "restoredFromBackup": null})
+        json!({"sites": [], "accounts": [], "restoredFromBackup": null, "restores": 0})
     );
     let text = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
     let preview = call("preview_text", json!({ "text": text }).into()).unwrap();
     assert_eq!(preview["kind"], "otpauth");
-    assert_eq!(preview["replaces"], Value::Null);
+    assert_eq!(preview["replaces"], serde_json::json!([]));
     let added = call(
         "confirm_add",
         json!({"handle": preview["handle"], "training": false, "replace": false}).into(),
@@ -80,10 +80,18 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     );
     let error = call(
         "decide",
-        json!({"tx": "x", "decision": "approve", "number": null}).into(),
+        json!({"accountId": id, "tx": "x", "decision": "approve", "number": null}).into(),
     )
     .unwrap_err();
     assert_eq!(error["code"], "loginGone");
+    // A login is named by its account too: without it, the call is refused.
+    assert!(
+        call(
+            "decide",
+            json!({"tx": "x", "decision": "approve", "number": null}).into()
+        )
+        .is_err()
+    );
     assert!(error["message"].as_str().is_some());
 
     // A picture: raw bytes (desktop), or base64 in JSON (Android, whose

@@ -99,26 +99,30 @@ async fn no_command_answer_or_event_holds_a_secret() {
     let logins = t.app.check_logins(None).await;
     seen.add(&logins);
     let tx = logins.unwrap()[0].tx.clone();
-    seen.add(&t.app.decide(&tx, DecisionView::Approve, Some("00")).await);
     seen.add(
         &t.app
-            .decide(&tx, DecisionView::Approve, Some(&number))
+            .decide(&id, &tx, DecisionView::Approve, Some("00"))
             .await,
     );
-    seen.add(&t.app.decide(&tx, DecisionView::Deny, None).await);
+    seen.add(
+        &t.app
+            .decide(&id, &tx, DecisionView::Approve, Some(&number))
+            .await,
+    );
+    seen.add(&t.app.decide(&id, &tx, DecisionView::Deny, None).await);
+    seen.add(&t.app.snooze_logins(&id, 30));
+    seen.add(&t.app.snooze_logins(&id, 0));
 
     let image = t.app.preview_image(qr_png(GITHUB)).await;
     seen.add(&image);
     t.app.cancel_add(&image.unwrap().handle);
-    let file = dir.path().join("code.png");
-    std::fs::write(&file, qr_png(GITHUB)).unwrap();
-    let from_file = t.app.preview_image_file(&file).await;
-    seen.add(&from_file);
+    let again = t.app.preview_image(qr_png(GITHUB)).await;
+    seen.add(&again);
     *t.host.clipboard.lock().unwrap() = Some(GITHUB.to_owned());
     seen.add(&t.app.preview_clipboard().await);
     seen.add(
         &t.app
-            .confirm_add(&from_file.unwrap().handle, false, false)
+            .confirm_add(&again.unwrap().handle, false, false)
             .await,
     );
     seen.add(

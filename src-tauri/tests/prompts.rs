@@ -280,7 +280,7 @@ async fn refusing_again_and_again_pauses_the_site() {
     for (i, view) in views.iter().enumerate() {
         assert_eq!(t.app.accounts().unwrap().sites[0].paused_until, None, "{i}");
         t.app
-            .decide(&view.tx, DecisionView::Deny, None)
+            .decide(&view.account_id, &view.tx, DecisionView::Deny, None)
             .await
             .unwrap();
     }
@@ -326,4 +326,71 @@ async fn the_poller_pauses_a_site_that_floods() {
         assert_eq!(list, Value::Array(Vec::new()));
     }
     assert!(t.app.accounts().unwrap().sites[0].paused_until.is_some());
+}
+
+/// Two sites may hand out the same `tx` (F-13, test A4): an answer names
+/// the account too, and reaches only that site; answering one leaves the
+/// other waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_reaches_the_site_of_its_account_when_two_share_a_tx() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    let honest = enroll_payload(&t, &site.payload("PPK2").await).await;
+    let (browser, _) = site.login("PPK2").await;
+    let tx = t.app.check_logins(Some(&honest)).await.unwrap()[0]
+        .tx
+        .clone();
+    // A second site lists a login with the very same id.
+    let copied = std::sync::Arc::new(tx.clone());
+    let stub = Stub::start_with({
+        let copied = std::sync::Arc::clone(&copied);
+        move |_, now, origin| {
+            vec![stub::login(
+                &copied,
+                "PPK2",
+                origin,
+                now - 1_000,
+                now + 59_000,
+            )]
+        }
+    })
+    .await;
+    let other = enroll_payload(&t, &stub.payload("PPK2")).await;
+    let both = t.app.check_logins(None).await.unwrap();
+    let mut owners: Vec<&str> = both.iter().map(|l| l.account_id.as_str()).collect();
+    owners.sort_unstable();
+    let mut expected = [honest.as_str(), other.as_str()];
+    expected.sort_unstable();
+    assert_eq!(owners, expected, "both logins listed");
+    assert!(both.iter().all(|l| l.tx == tx));
+
+    // "Tidak" for the other site's login goes there (which refuses it), never to the sandbox.
+    assert!(
+        t.app
+            .decide(&other, &tx, DecisionView::Deny, None)
+            .await
+            .is_err()
+    );
+    assert_eq!(browser.status().await["state"], "waiting");
+    // The sandbox's own login, named by its account, is answered there.
+    let decided = t
+        .app
+        .decide(&honest, &tx, DecisionView::Deny, None)
+        .await
+        .unwrap();
+    assert_eq!(decided.decision, DecisionView::Deny);
+    assert_eq!(browser.status().await["state"], "denied");
+    // And the other site's login is still waiting.
+    let left = t.app.check_logins(None).await.unwrap();
+    assert_eq!(
+        left.iter()
+            .map(|l| l.account_id.as_str())
+            .collect::<Vec<_>>(),
+        [other.as_str()]
+    );
+    assert_eq!(
+        code(t.app.decide(&honest, &tx, DecisionView::Deny, None).await),
+        ErrorCode::LoginGone
+    );
 }

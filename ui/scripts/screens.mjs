@@ -1,6 +1,7 @@
 // The screenshot suite: every screen of the mocked build (dist-screens, made by
 // `vite build --mode screens`) in both languages, both themes, at 360×740 and
-// 1024×768, saved under ../target/ui-screens/, each checked by axe-core
+// 1024×768 (the desktop screens marked `wide` at 1280×800 too), saved under
+// ../target/ui-screens/, each checked by axe-core
 // (serious or critical violations fail) and, at 360 px, for horizontal overflow.
 // Then the phone as Android draws it edge-to-edge (phone-insets-*): a 24 px
 // status bar and a 48 px navigation bar given to the page as safe-area insets
@@ -48,22 +49,32 @@ function serve() {
 
 /** Each screen: the mock scenario (+ query) and the steps to reach it. */
 const screens = [
-  { name: 'accounts', query: 'mock=main', ready: '.row' },
+  { name: 'accounts', query: 'mock=main', ready: '.row', wide: true },
   { name: 'accounts-next-code', query: 'mock=main&late=1', ready: '.next.show' },
   { name: 'accounts-copied', query: 'mock=main', steps: (p) => p.locator('.row .code').first().click(), ready: '.snack' },
+  // The mouse over a code: the copy hint.
+  { name: 'accounts-copy-hint', query: 'mock=main', steps: (p) => p.hover('.row .code'), ready: '.row .code:hover', wide: true },
   { name: 'accounts-empty', query: 'mock=empty', ready: '.empty' },
   { name: 'accounts-restored', query: 'mock=restored', ready: '.restored' },
-  { name: 'accounts-many', query: 'mock=many', ready: '.search' },
+  // A site that sent too many logins: its prompts paused, said on its card with "Tampilkan lagi" (F-02).
+  { name: 'accounts-paused', query: 'mock=paused', ready: '.paused', wide: true },
+  // An account whose prompts were put aside ("Nanti"): a quiet line on its row.
+  { name: 'accounts-snoozed', query: 'mock=snoozed', ready: '.snooze-note', wide: true },
+  // The search: in the list on a phone, in the top bar from 900 px (whichever shows).
+  { name: 'accounts-many', query: 'mock=many', ready: 'input[type=search]:visible', wide: true },
   {
     name: 'accounts-search',
+    wide: true,
     query: 'mock=many',
-    ready: '.search',
-    steps: async (p) => p.fill('.search input', 'kudus'),
+    ready: 'input[type=search]:visible',
+    steps: async (p) => p.fill('input[type=search]:visible', 'kudus'),
   },
-  { name: 'add', query: 'mock=main', steps: async (p) => p.click('.fab'), ready: '#qr-text' },
-  { name: 'add-mobile', query: 'mock=main&platform=android', steps: async (p) => p.click('.fab'), ready: '.scan' },
+  { name: 'add', query: 'mock=main', steps: async (p) => p.click(ADD), ready: '#qr-text', wide: true },
+  { name: 'add-mobile', query: 'mock=main&platform=android', steps: async (p) => p.click(ADD), ready: '.scan' },
   { name: 'add-preview-training', query: 'mock=main', steps: (p) => readText(p, 'spse training'), ready: '.preview' },
   { name: 'add-preview-replace', query: 'mock=main', steps: (p) => readText(p, 'spse replace'), ready: '.preview' },
+  // An export holding two accounts already here (F-18): each is named, with its label.
+  { name: 'add-preview-migration-replace', query: 'mock=main', steps: (p) => readText(p, 'migration replace'), ready: 'ul.replaced li:nth-child(2)' },
   {
     name: 'add-success',
     query: 'mock=main',
@@ -81,7 +92,7 @@ const screens = [
     steps: async (p) => {
       await readText(p, 'spse');
       await p.waitForSelector('.preview');
-      await p.evaluate(() => globalThis.__emit('link', { preview: { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: null, accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] }, error: null }));
+      await p.evaluate(() => globalThis.__emit('link', { preview: { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: [], accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] }, error: null }));
     },
     ready: '.queued',
   },
@@ -89,14 +100,26 @@ const screens = [
     name: 'add-manual-errors',
     query: 'mock=main',
     steps: async (p) => {
-      await p.click('.fab');
+      await p.click(ADD);
       await p.locator('.option').last().click();
       await p.fill('#m-secret', 'abc1');
       await p.click('form button[type=submit]');
     },
     ready: '.field.invalid',
   },
-  { name: 'login-number', query: 'mock=login', ready: 'dialog[open] #login-number' },
+  { name: 'login-number', query: 'mock=login', ready: 'dialog[open] #login-number', wide: true },
+  // F-15: a training server on the LAN that names itself like a ministry: the host leads, the training mark on top.
+  { name: 'login-training', query: 'mock=login&site=training', ready: 'dialog[open] #login-training' },
+  // "Sembunyikan 15 menit" ("Nanti"): the sheet closes, the row says so, the snackbar says until when.
+  {
+    name: 'login-put-aside',
+    query: 'mock=login',
+    steps: async (p) => {
+      await armed(p);
+      await p.click('dialog[open] .acts .later');
+    },
+    ready: '.snooze-note',
+  },
   {
     name: 'login-number-mismatch',
     query: 'mock=login',
@@ -188,7 +211,9 @@ const screens = [
     ready: 'dialog[open] .btn.danger',
   },
   { name: 'startup-error', query: 'mock=keystore', ready: '.startup' },
-  { name: 'settings', query: 'mock=main', steps: (p) => p.click('.bar .icon-btn'), ready: '.switch' },
+  { name: 'settings', query: 'mock=main', steps: (p) => p.click(SETTINGS), ready: '.switch', wide: true },
+  // F-16: on Windows (and macOS) the window is left out of screenshots and screen sharing; the hint says so.
+  { name: 'settings-windows', query: 'mock=main&platform=windows', steps: (p) => p.click(SETTINGS), ready: '.switch' },
   {
     name: 'about',
     query: 'mock=main',
@@ -200,6 +225,11 @@ const screens = [
   },
 ];
 
+/** "Tambah akun": the floating button on a phone, the top bar's from 900 px. */
+const ADD = '.fab:visible, .bar .bar-add:visible';
+/** The top bar's settings button. */
+const SETTINGS = '.bar .icon-btn[aria-label="Pengaturan"], .bar .icon-btn[aria-label="Settings"]';
+
 /** The mock scenarios that raise the login sheet at start. */
 const SHEET = /mock=(login|expire|weak|pair|twins)\b/;
 
@@ -207,7 +237,7 @@ const SHEET = /mock=(login|expire|weak|pair|twins)\b/;
 const armed = (p) => p.waitForSelector('dialog[open] .answers:not(.held)');
 
 async function readText(page, text) {
-  await page.click('.fab');
+  await page.click(ADD);
   await page.fill('#qr-text', text);
   await page.click('.text-form button[type=submit]');
 }
@@ -215,6 +245,8 @@ async function readText(page, text) {
 const sizes = [
   { w: 360, h: 740 },
   { w: 1024, h: 768 },
+  // A maximised desktop window: only the screens marked `wide` (the list, the sheet, add, settings).
+  { w: 1280, h: 800, wide: true },
 ];
 
 const server = await serve();
@@ -237,6 +269,7 @@ async function runCombo({ size, theme, lang }) {
   for (const s of screens) {
     const name = `${s.name}-${lang}-${theme}-${size.w}`;
     if (only && !only.test(name)) continue;
+    if (size.wide && !s.wide) continue;
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -328,8 +361,12 @@ const KEYBOARD = 300;
  * web view shortened by the keyboard, as on the phone).
  */
 const loginTargets = ['#login-desc', '#login-number', '.answers .btn.no', '.answers .btn.yes', '.acts .btn.notme'];
-/** With room (no keyboard), the explanations and the device line too. */
-const loginTargetsAll = [...loginTargets, '#login-host', '.acts .device'];
+/** With room (no keyboard), the site's own name, the device line and "Nanti" too. */
+const loginTargetsAll = [...loginTargets, '#login-name', '.acts .device', '.acts .later'];
+/** At 150 % text without the keyboard: the answers and "Nanti" (the site's name and the device line may step aside). */
+const loginTargetsXlarge = [...loginTargets, '.acts .later'];
+/** A training site's sheet: the mark at the top, whatever the text size or the keyboard. */
+const trainingTargets = [...loginTargets, '#login-training'];
 const weakTargets = ['#login-desc', '.weak .title-s', '.answers .btn.no', '.answers .btn.yes', '.acts .btn.notme'];
 const phoneScreens = [
   { name: 'accounts', query: 'mock=main', ready: '.row', targets: ['.bar .title', '.bar .icon-btn', '.fab'] },
@@ -338,7 +375,7 @@ const phoneScreens = [
   {
     name: 'add',
     query: 'mock=main',
-    steps: (p) => p.click('.fab'),
+    steps: (p) => p.click(ADD),
     ready: '.scan',
     targets: ['.bar .title', '.bar .icon-btn', '.scan'],
     // The page's end scrolls clear of the navigation bar.
@@ -346,11 +383,12 @@ const phoneScreens = [
   },
   // The login sheet at 100, 130 and 150 % text, with the keyboard up or not, with short and long names
   // ("LPSE Kementerian Pekerjaan Umum dan Perumahan Rakyat", an 18-digit NIP): every answer fully on screen.
-  // At 150 % the host line may step aside and the device line move into the body (fit() in LoginSheet.svelte).
+  // At 150 % the site's own name may step aside and the device line move into the body (fit() in LoginSheet.svelte);
+  // "Nanti" stays under the answers, except with the keyboard up (then at the end of the body).
   ...[
     ['', '', loginTargetsAll],
     ['-large', '&text=large', loginTargetsAll],
-    ['-xlarge', '&text=xlarge', loginTargets],
+    ['-xlarge', '&text=xlarge', loginTargetsXlarge],
   ].flatMap(([size, text, all]) =>
     [
       ['', ''],
@@ -361,11 +399,17 @@ const phoneScreens = [
     ]),
   ),
   { name: 'login-weak-xlarge', query: 'mock=weak&site=long&text=xlarge', ready: 'dialog[open] .weak', targets: weakTargets },
+  // F-15 at 150 % text, with and without the keyboard: the host, the training mark, the answers (and "Nanti" with room).
+  { name: 'login-training-xlarge', query: 'mock=login&site=training&text=xlarge', ready: 'dialog[open] #login-training', targets: [...trainingTargets, '.acts .later'] },
+  { name: 'login-training-xlarge-keyboard', query: 'mock=login&site=training&text=xlarge', ready: 'dialog[open] #login-training', keyboard: true, targets: trainingTargets },
+  // A paused site and an account put aside, at 150 % text: what holds the prompts back and "Tampilkan lagi" on screen.
+  { name: 'accounts-paused-xlarge', query: 'mock=paused&text=xlarge', ready: '.paused', targets: ['.bar .title', '.paused p', '.paused .show-again'] },
+  { name: 'accounts-snoozed-xlarge', query: 'mock=snoozed&text=xlarge', ready: '.snooze-note', targets: ['.bar .title', '.snooze-note span', '.snooze-note .show-again'] },
   {
     name: 'scan',
     query: 'mock=main',
     steps: async (p) => {
-      await p.click('.fab');
+      await p.click(ADD);
       await p.click('.scan');
     },
     ready: 'dialog.scanner[open]',
@@ -375,7 +419,7 @@ const phoneScreens = [
   {
     name: 'nocamera',
     query: 'mock=main&camera=none',
-    steps: (p) => p.click('.fab'),
+    steps: (p) => p.click(ADD),
     ready: '.scan-notice',
     targets: ['.bar .title', '.scan-notice', '#photo-button'],
   },
@@ -383,7 +427,7 @@ const phoneScreens = [
     name: 'denied',
     query: 'mock=main&camera=denied',
     steps: async (p) => {
-      await p.click('.fab');
+      await p.click(ADD);
       await p.click('.scan');
     },
     ready: '.scan-notice',
@@ -637,7 +681,7 @@ async function checkScan() {
     const page = await context.newPage();
     await page.goto(`${base}?mock=main&platform=android&lang=en&theme=light`);
     await page.waitForSelector('.row');
-    await page.click('.fab');
+    await page.click(ADD);
     await page.waitForSelector('.scan');
     const state = () =>
       page.evaluate(() => ({
@@ -705,7 +749,7 @@ async function checkScan() {
     const bare = await context.newPage();
     await bare.goto(`${base}?mock=main&platform=android&camera=none&lang=id&theme=light`);
     await bare.waitForSelector('.row');
-    await bare.click('.fab');
+    await bare.click(ADD);
     await bare.waitForSelector('.scan-notice');
     if (await bare.$('#scan-button')) fail('a phone without a camera still offers the scan');
     const chooser = bare.waitForEvent('filechooser', { timeout: 3000 });
@@ -798,7 +842,7 @@ async function checkRows() {
             probe.remove();
             if (alone <= room + 0.5) out.push(`${name}: "${g.textContent}" is broken inside (${lines.size} lines), though it fits a line`);
           }
-          const off = row.closest('.group')?.querySelector('.chip.disabled');
+          const off = row.closest('section.group')?.querySelector('.chip.disabled');
           if (off) {
             if (row.querySelector('button.code')) out.push(`${name}: TOTP is off on its site, yet a code is offered`);
             if (/Cek login/.test(row.textContent)) out.push(`${name}: TOTP is off on its site, yet "Cek login" is offered`);
@@ -857,7 +901,7 @@ async function checkRows() {
 async function checkLinks() {
   const fail = (what) => failures.push(`links: ${what}`);
   const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
-  const evil = { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: null, accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] };
+  const evil = { handle: 'h-evil', kind: 'spse', server: 'https://lpse-kudus.example', training: false, replaces: [], accounts: [{ issuer: 'SPSE', name: 'PPK2', kind: 'totp', digits: 6, period: 30 }] };
   try {
     const page = await context.newPage();
     await page.goto(`${base}?mock=main&lang=en&theme=light`);
@@ -923,6 +967,186 @@ async function checkLinks() {
 }
 
 /**
+ * A desktop window (1024 px) looks like a desktop app, not a stretched
+ * phone: "Tambah akun" and the search in the top bar (no floating button),
+ * the sites in two columns, a copy hint when the mouse is over a code,
+ * Ctrl+F to the search and Ctrl+C on a focused code. On a phone (360 px): the
+ * floating button, no bar search.
+ */
+async function checkDesktop() {
+  const fail = (what) => failures.push(`desktop: ${what}`);
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, reducedMotion: 'reduce' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}?mock=main&lang=id&theme=light`);
+    await page.waitForSelector('.row .code .digits');
+    const seen = (sel) => page.locator(sel).first().isVisible();
+    if (!(await seen('.bar .bar-add'))) fail('no "Tambah akun" in the top bar');
+    if (await seen('.fab')) fail('the floating add button shows on a desktop window');
+    if (!(await seen('.bar .bar-search input'))) fail('no search in the top bar');
+    const lefts = await page.$$eval('section.group', (gs) => new Set(gs.map((g) => Math.round(g.getBoundingClientRect().left))).size);
+    if (lefts < 2) fail(`the sites are in ${lefts} column(s), not side by side`);
+    // The mouse over a code: the copy hint shows.
+    await page.hover('.row .code');
+    await page.waitForTimeout(250);
+    const hint = await page.$eval('.row .code .copy-hint', (h) => ({ o: getComputedStyle(h).opacity, d: getComputedStyle(h).display, t: h.textContent.trim() }));
+    if (hint.d === 'none' || Number(hint.o) < 0.9) fail(`no copy hint on hover (${JSON.stringify(hint)})`);
+    else if (hint.t !== 'Klik untuk menyalin') fail(`the copy hint says "${hint.t}"`);
+    // Ctrl+F: to the search, and what is typed filters the list.
+    await page.mouse.click(5, 500);
+    await page.keyboard.press('Control+f');
+    const focused = await page.evaluate(() => document.activeElement?.matches('.bar-search input') ?? false);
+    if (!focused) fail('Ctrl+F did not focus the search');
+    await page.keyboard.type('jembrana');
+    await page.waitForTimeout(150);
+    const rows = await page.$$eval('.row', (r) => r.length);
+    if (rows !== 1) fail(`the search for "jembrana" left ${rows} rows`);
+    await page.fill('.bar-search input', '');
+    // Ctrl+C on a focused code copies it (the snackbar says so).
+    await page.focus('.row .code');
+    await page.keyboard.press('Control+c');
+    await page.waitForSelector('.snack', { timeout: 2000 }).catch(() => fail('Ctrl+C on a focused code did not copy it'));
+    // A maximised window (1280 px): the same, the list using the width.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(150);
+    if (!(await seen('.bar .bar-add')) || (await seen('.fab'))) fail('at 1280 px "Tambah akun" is not (only) in the top bar');
+    const wide = await page.evaluate(() => ({
+      cols: new Set([...document.querySelectorAll('section.group')].map((g) => Math.round(g.getBoundingClientRect().left))).size,
+      width: document.querySelector('.groups').getBoundingClientRect().width,
+    }));
+    if (wide.cols < 2 || wide.width < 1000) fail(`at 1280 px the list is ${Math.round(wide.width)} px wide in ${wide.cols} column(s)`);
+    // Up to 899 px it stays the phone's layout: one column, the floating button, no bar search.
+    await page.setViewportSize({ width: 899, height: 740 });
+    await page.waitForTimeout(150);
+    const narrow = await page.evaluate(() => new Set([...document.querySelectorAll('section.group')].map((g) => Math.round(g.getBoundingClientRect().left))).size);
+    if (narrow !== 1) fail(`at 899 px the sites are in ${narrow} columns`);
+    if (!(await seen('.fab')) || (await seen('.bar .bar-add')) || (await seen('.bar .bar-search'))) fail('at 899 px the top bar carries the desktop search or "Tambah akun"');
+    // The phone keeps its floating button and the search in the list.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.waitForTimeout(150);
+    if (!(await seen('.fab'))) fail('no floating add button at 360 px');
+    if (await seen('.bar .bar-add')) fail('the bar\'s "Tambah akun" shows at 360 px');
+    // Ctrl+F on a short list (no search field yet) opens one.
+    await page.keyboard.press('Control+f');
+    const opened = await page.evaluate(() => document.activeElement?.matches('.search.in-list input') ?? false);
+    if (!opened) fail('Ctrl+F on a short list at 360 px did not open and focus the search');
+    await page.close();
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * "Nanti" (F-02), in the page. "Sembunyikan 15 menit" takes no press in the
+ * answers' hold (nor one begun in it); after it, snooze_logins(kudus-ppk2,
+ * 15) is called and nothing is decided; the sheet closes with no result and
+ * does not come back; the row says the prompts are aside and the snackbar
+ * until when; the account's ⋮ (the way to Delete) takes a click. The row's
+ * "Tampilkan lagi" calls snooze_logins(…, 0) and the login still waiting is
+ * raised again. A paused site holds its login back until its card's
+ * "Tampilkan lagi", which shows it again for each of its accounts.
+ */
+async function checkLater() {
+  const HOLD = 700;
+  const LATER = 'dialog[open] .acts .later';
+  const fail = (what) => failures.push(`Nanti: ${what}`);
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  await context.addInitScript(watchAppearances, [LATER]);
+  const calls = (page) => page.evaluate(() => globalThis.__mock.snoozed.map((c) => `${c.accountId} ${c.minutes}`));
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const page = await context.newPage();
+      await page.goto(`${base}?mock=login&lang=id&theme=light`);
+      await page.waitForSelector(LATER);
+      const label = (await page.textContent(LATER)).trim();
+      if (label !== 'Sembunyikan 15 menit') fail(`the button says "${label}"`);
+      const early = await pressIn(page, { from: LATER, sel: LATER, downMs: 100, upMs: 130 });
+      const begun = await pressIn(page, { from: LATER, sel: LATER, downMs: 400, upMs: 900 });
+      if ((early.up > HOLD - 100 || begun.down > HOLD - 100) && attempt < 4) {
+        await page.close();
+        continue;
+      }
+      await page.waitForTimeout(100);
+      if ((await calls(page)).length) fail(`a press within the hold put the prompts aside (${JSON.stringify({ early, begun })})`);
+      await page.waitForSelector('dialog[open] .acts:not(.held)');
+      await page.click(LATER);
+      await page.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 3000 }).catch(() => fail('the sheet stayed open'));
+      if ((await calls(page)).join() !== 'kudus-ppk2 15') fail(`snooze_logins calls: ${(await calls(page)).join(', ')}`);
+      const decided = await page.evaluate(() => globalThis.__mock.decided.length);
+      if (decided) fail('"Nanti" sent an answer');
+      const note = await page.locator('.row', { hasText: 'PPK2' }).locator('.snooze-note').textContent().catch(() => '');
+      if (!/Login disembunyikan sampai \d\d\.\d\d/.test(note)) fail(`the row says "${note}"`);
+      const snackText = await page.textContent('.snack').catch(() => '');
+      if (!/Login untuk PPK2 disembunyikan sampai \d\d\.\d\d/.test(snackText)) fail(`the snackbar says "${snackText}"`);
+      await page.waitForTimeout(1200);
+      if (await page.$('dialog[open]')) fail('the login put aside came back at once');
+      await page.locator('.row', { hasText: 'PPK2' }).locator('.more').click();
+      await page.waitForSelector('.danger-zone .btn', { timeout: 3000 }).catch(() => fail('the way to Delete cannot be reached after "Nanti"'));
+      await page.goBack();
+      await page.click('.snooze-note .show-again');
+      await page.waitForSelector('dialog[open] #login-number', { timeout: 3000 }).catch(() => fail('"Tampilkan lagi" did not raise the login still waiting'));
+      if ((await calls(page)).join() !== 'kudus-ppk2 15,kudus-ppk2 0') fail(`after "Tampilkan lagi", snooze_logins calls: ${(await calls(page)).join(', ')}`);
+      if (await page.$('.snooze-note')) fail('the row still says its prompts are aside');
+      await page.close();
+      break;
+    }
+    const paused = await context.newPage();
+    await paused.goto(`${base}?mock=paused&lang=id&theme=light`);
+    await paused.waitForSelector('.paused');
+    const text = await paused.textContent('.paused p');
+    if (!/^Permintaan login dari situs ini dijeda sampai \d\d\.\d\d karena terlalu banyak\.$/.test(text.trim())) fail(`the paused card says "${text.trim()}"`);
+    const card = await paused.$eval('.paused', (el) => el.closest('section.group').querySelector('h2').textContent.trim());
+    if (card !== 'LPSE Kabupaten Kudus') fail(`the pause is said on "${card}"'s card`);
+    await paused.waitForTimeout(800);
+    if (await paused.$('dialog[open]')) fail("a paused site's login was raised");
+    await paused.click('.paused .show-again');
+    await paused.waitForSelector('dialog[open] #login-number', { timeout: 3000 }).catch(() => fail('"Tampilkan lagi" on the paused site did not show its login'));
+    const shown = (await calls(paused)).join();
+    if (shown !== 'kudus-ppk2 0,kudus-pokja 0') fail(`the paused site's "Tampilkan lagi" called snooze_logins ${shown}`);
+    if (await paused.$('.paused')) fail('the card still says the site is paused');
+    await paused.close();
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * F-16: the screenshot setting's hint says what the platform keeps: on
+ * Android the existing promise, on Windows and macOS the window hidden from
+ * screenshots and screen sharing, on Linux plainly that the screen can
+ * still be captured.
+ */
+async function checkSettings() {
+  const fail = (what) => failures.push(`settings: ${what}`);
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  try {
+    for (const [platform, lang, want] of [
+      ['android', 'id', /^Layar aplikasi ini tidak bisa ditangkap atau direkam/],
+      ['windows', 'id', /^Jendela aplikasi ini disembunyikan dari tangkapan layar dan berbagi layar/],
+      ['macos', 'en', /^This app’s window is hidden from screenshots and screen sharing/],
+      ['linux', 'id', /^Di Linux, perlindungan ini tidak tersedia: layar aplikasi ini tetap bisa ditangkap/],
+      ['linux', 'en', /^On Linux, this protection is not available: this app’s screen can still be captured/],
+    ]) {
+      const page = await context.newPage();
+      await page.goto(`${base}?mock=main&platform=${platform}&lang=${lang}&theme=light`);
+      await page.waitForSelector('.row');
+      await page.click(SETTINGS);
+      const hint = (await page.textContent('#s-shot-hint')).trim();
+      if (!want.test(hint)) fail(`on ${platform} (${lang}) the hint says "${hint}"`);
+      await page.close();
+    }
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * The sheet for ears and thumbs: "Authorize login?" is marked English inside
  * the Indonesian UI; every answer is at least 48 px tall; the time left is
  * said once when it crosses 30 s and once at 10 s, and not before.
@@ -931,6 +1155,41 @@ async function checkSheet() {
   const fail = (what) => failures.push(`login sheet: ${what}`);
   const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
   try {
+    // F-15: the host the app checked leads, the name the site gave itself comes second, a training site is marked on top.
+    for (const [site, host, name, training] of [
+      ['training', '192.168.1.5:8080', 'LPSE Kementerian Keuangan', true],
+      ['', 'spse.kuduskab.go.id', 'LPSE Kabupaten Kudus', false],
+    ]) {
+      const page = await context.newPage();
+      await page.goto(`${base}?mock=login${site ? `&site=${site}` : ''}&lang=id&theme=light`);
+      await page.waitForSelector('dialog[open] #login-desc');
+      const got = await page.evaluate(() => {
+        const top = (sel) => document.querySelector(sel)?.getBoundingClientRect().top ?? null;
+        const chip = document.querySelector('#login-training');
+        const listChip = document.querySelector('section.group .chip.training');
+        return {
+          desc: document.querySelector('#login-desc').textContent.replace(/\s+/g, ' ').trim(),
+          name: document.querySelector('#login-name')?.textContent.trim() ?? null,
+          descTop: top('#login-desc'),
+          nameTop: top('#login-name'),
+          chip: chip ? { text: chip.textContent.trim(), top: top('#login-training'), bg: getComputedStyle(chip).backgroundColor } : null,
+          listBg: listChip ? getComputedStyle(listChip).backgroundColor : null,
+          describedBy: document.querySelector('dialog[open]').getAttribute('aria-describedby'),
+        };
+      });
+      if (!got.desc.endsWith(`· ${host}`)) fail(`the sheet's "who · where" is "${got.desc}", not the host ${host}`);
+      if (got.desc.includes(name)) fail(`the site's own name leads: "${got.desc}"`);
+      if (got.name !== name || !(got.nameTop > got.descTop)) fail(`the site's name "${got.name}" is not second, under the host`);
+      if (training) {
+        if (!got.chip || got.chip.text !== 'Situs latihan') fail(`no "Situs latihan" mark on a training site's sheet (${JSON.stringify(got.chip)})`);
+        else {
+          if (!(got.chip.top < got.descTop)) fail('the training mark is not at the top of the sheet');
+          if (got.chip.bg !== got.listBg) fail(`the training mark is ${got.chip.bg}, the list's ${got.listBg}`);
+          if (!got.describedBy.includes('login-training')) fail('the training mark is not in the sheet\'s description');
+        }
+      } else if (got.chip) fail('a site that is not for training is marked as one');
+      await page.close();
+    }
     for (const [left, mark] of [
       [31_800, 30],
       [11_800, 10],
@@ -1130,7 +1389,7 @@ async function checkBack() {
     await page.waitForSelector('.switch');
     await page.goBack();
     await page.waitForSelector('.row');
-    await page.click('.fab');
+    await page.click(ADD);
     await page.waitForSelector('#qr-text');
     await page.click('.bar .icon-btn');
     await page.waitForSelector('.row');
@@ -1146,14 +1405,12 @@ async function checkBack() {
 const phoneCombos = ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ theme, lang, phone: true })));
 const jobs = [...phoneCombos, ...combos];
 
+/** `SCREENS_CHECKS=<regex>`: only the in-page checks whose name matches (e.g. `Later|Desktop`); all by default. */
+const checksOnly = process.env.SCREENS_CHECKS ? new RegExp(process.env.SCREENS_CHECKS) : null;
+const checks = { checkBack, checkScan, checkRetry, checkHold, checkSheet, checkRows, checkLinks, checkDesktop, checkLater, checkSettings };
+
 try {
-  await checkBack();
-  await checkScan();
-  await checkRetry();
-  await checkHold();
-  await checkSheet();
-  await checkRows();
-  await checkLinks();
+  for (const [name, check] of Object.entries(checks)) if (!checksOnly || checksOnly.test(name)) await check();
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
       for (let c = jobs.shift(); c; c = jobs.shift()) await (c.phone ? runPhone(c) : runCombo(c));

@@ -2,7 +2,8 @@
 // main.ts imports it behind `__SCREENS__`, so it never ships in the app.
 // The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`,
 // and on android `&camera=none|denied` (no camera, or the permission refused), `&site=long` (a long
-// site name in the login sheet), `&text=large` (text 130 %, as Android's largest font size), `&text=xlarge` (150 %).
+// site name in the login sheet; `&site=training` a training server on the LAN that names itself like a
+// ministry's LPSE), `&text=large` (text 130 %, as Android's largest font size), `&text=xlarge` (150 %).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
@@ -27,24 +28,28 @@ const NTT = 'https://lpse.nttprov.go.id';
 const LATIHAN = 'http://latihan-lpse.lkpp.go.id';
 const JEMBRANA = 'https://lpse.jembranakab.go.id';
 
+/** `mock=paused`: Kudus sent too many logins, its prompts paused for 10 minutes (F-02). */
+const PAUSED_UNTIL = scenario === 'paused' ? Date.now() + 10 * 60_000 : null;
+
 const sites: SiteView[] = [
-  { server: KUDUS, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable' },
-  { server: NTT, name: 'LPSE Provinsi Nusa Tenggara Timur', training: false, state: 'offline' },
-  { server: LATIHAN, name: 'Latihan LKPP', training: true, state: 'reachable' },
-  { server: JEMBRANA, name: null, training: false, state: 'totpDisabled' },
+  { server: KUDUS, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable', pausedUntil: PAUSED_UNTIL },
+  { server: NTT, name: 'LPSE Provinsi Nusa Tenggara Timur', training: false, state: 'offline', pausedUntil: null },
+  { server: LATIHAN, name: 'Latihan LKPP', training: true, state: 'reachable', pausedUntil: null },
+  { server: JEMBRANA, name: null, training: false, state: 'totpDisabled', pausedUntil: null },
 ];
 
 function spse(id: string, server: string, name: string, extra: Partial<AccountView> = {}): AccountView {
-  return { id, server, issuer: 'SPSE', name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: true, pending: false, ...extra };
+  return { id, server, issuer: 'SPSE', name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: true, pending: false, snoozedUntil: null, ...extra };
 }
 function other(id: string, issuer: string, name: string, extra: Partial<AccountView> = {}): AccountView {
-  return { id, server: null, issuer, name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: false, pending: false, ...extra };
+  return { id, server: null, issuer, name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: false, pending: false, snoozedUntil: null, ...extra };
 }
 
 function accountsFor(): AccountsView {
-  if (scenario === 'empty') return { sites: [], accounts: [], restoredFromBackup: null };
+  if (scenario === 'empty') return { sites: [], accounts: [], restoredFromBackup: null, restores: 0 };
   const main = [
-    spse('kudus-ppk2', KUDUS, 'PPK2'),
+    // `mock=snoozed`: the user put PPK2's prompts aside ("Nanti") for 15 minutes.
+    spse('kudus-ppk2', KUDUS, 'PPK2', { snoozedUntil: scenario === 'snoozed' ? Date.now() + 15 * 60_000 : null }),
     spse('kudus-pokja', KUDUS, 'pokja.konstruksi.2026', { label: 'Pokja Konstruksi' }),
     spse('ntt-ppk', NTT, 'PPK.DINKES.01'),
     spse('latihan', LATIHAN, 'ppk_latihan'),
@@ -64,7 +69,8 @@ function accountsFor(): AccountsView {
     );
   }
   // `mock=restored`: the vault was opened from its backup (vault.json failed its check).
-  return { sites, accounts: main, restoredFromBackup: scenario === 'restored' ? 'tampered' : null };
+  const restored = scenario === 'restored';
+  return { sites, accounts: main, restoredFromBackup: restored ? 'tampered' : null, restores: restored ? 1 : 0 };
 }
 
 let accounts = accountsFor();
@@ -107,12 +113,15 @@ let settings: Settings = {
 function login(expiresInMs: number, numberMatch: boolean, extra: Partial<LoginView> = {}): LoginView {
   const now = Date.now();
   const long = q.get('site') === 'long';
+  // F-15: a training server on the LAN that calls itself a ministry's LPSE.
+  const fake = q.get('site') === 'training';
   return {
     tx: `tx-${now}`,
     accountId: 'kudus-ppk2',
     userId: long ? '199203152019031004' : 'PPK2',
-    server: long ? 'https://lpse.pu.go.id' : KUDUS,
-    siteName: long ? 'LPSE Kementerian Pekerjaan Umum dan Perumahan Rakyat' : 'LPSE Kabupaten Kudus',
+    server: long ? 'https://lpse.pu.go.id' : fake ? 'http://192.168.1.5:8080' : KUDUS,
+    training: fake,
+    siteName: long ? 'LPSE Kementerian Pekerjaan Umum dan Perumahan Rakyat' : fake ? 'LPSE Kementerian Keuangan' : 'LPSE Kabupaten Kudus',
     browser: long ? 'Samsung Internet 23 on Android' : 'Firefox 133 on Windows',
     ip: long ? '2001:db8:85a3::8a2e:370:7334' : '103.147.8.21',
     createdAt: now,
@@ -134,6 +143,9 @@ function loginsFor(): LoginView[] {
     case 'login':
       // `left=<ms>`: the time the login has left (the countdown's spoken marks are checked with it).
       return [login(Number(q.get('left')) || 47_000, true)];
+    case 'paused':
+      // Held back (its site is paused): not shown until "Tampilkan lagi".
+      return [login(50_000, true)];
     case 'expire':
       return [login(2500, true)];
     case 'weak':
@@ -156,6 +168,16 @@ function loginsFor(): LoginView[] {
 let waiting: LoginView[] = [];
 let started = false;
 
+/** The waiting logins the Rust side sends: those of accounts put aside and of paused sites left out. */
+function sent(): LoginView[] {
+  const now = Date.now();
+  return waiting.filter((l) => {
+    const a = accounts.accounts.find((x) => x.id === l.accountId);
+    const site = accounts.sites.find((x) => x.server === l.server);
+    return !((a?.snoozedUntil ?? 0) > now) && !((site?.pausedUntil ?? 0) > now);
+  });
+}
+
 function preview(text: string): Preview {
   if (text.includes('bad')) fail('payloadInvalid', 'not an otpauth or SPSE enrollment payload');
   if (text.startsWith('otpauth')) {
@@ -164,8 +186,23 @@ function preview(text: string): Preview {
       kind: 'otpauth',
       server: null,
       training: false,
-      replaces: null,
+      replaces: [],
       accounts: [{ issuer: 'GitHub', name: 'budi.santoso', kind: 'totp', digits: 6, period: 30 }],
+    };
+  }
+  if (text.startsWith('migration')) {
+    // An export (Google Authenticator's) holding two accounts already here, one with the user's label.
+    const here = accounts.accounts.filter((a) => a.server === null).map((a) => (a.issuer === 'Google' ? { ...a, label: 'Gmail pribadi' } : a));
+    return {
+      handle: 'h-migration',
+      kind: 'migration',
+      server: null,
+      training: false,
+      replaces: here,
+      accounts: [
+        ...here.map((a) => ({ issuer: a.issuer, name: a.name, kind: a.kind, digits: a.digits, period: a.period })),
+        { issuer: 'Microsoft', name: 'budi.santoso@outlook.com', kind: 'totp' as const, digits: 6, period: 30 },
+      ],
     };
   }
   const training = text.includes('training');
@@ -175,7 +212,7 @@ function preview(text: string): Preview {
     kind: 'spse',
     server: training ? LATIHAN : KUDUS,
     training,
-    replaces: replace ? accounts.accounts[0] : null,
+    replaces: replace ? [accounts.accounts[0]] : [],
     accounts: [{ issuer: 'SPSE', name: training ? 'ppk_latihan2' : 'PPK2', kind: 'totp', digits: 6, period: 30 }],
   };
 }
@@ -206,7 +243,9 @@ const record = {
   /** The handles `confirm_add` was called with (a swapped preview must not be added by the old tap). */
   confirmed: [] as string[],
   /** Every `decide` call, in order (the press guard and "never chain" are checked on it). */
-  decided: [] as Array<{ tx: string; decision: string; at: number }>,
+  decided: [] as Array<{ accountId: string; tx: string; decision: string; at: number }>,
+  /** Every `snooze_logins` call ("Nanti" and "Tampilkan lagi"), in order. */
+  snoozed: [] as Array<{ accountId: string; minutes: number; at: number }>,
 };
 (globalThis as { __mock?: typeof record }).__mock = record;
 /** Lets the screens suite send an event as the Rust side would (a `link` opened on the phone). */
@@ -254,18 +293,19 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       if (!started && loginsFor().length > 0) {
         started = true;
         waiting = loginsFor();
-        setTimeout(() => void emit('logins', waiting), 50);
+        setTimeout(() => void emit('logins', sent()), 50);
       }
       return null;
     case 'check_logins':
       return waiting.filter((l) => !args.accountId || l.accountId === args.accountId);
     case 'decide': {
-      const l = waiting.find((w) => w.tx === args.tx);
-      record.decided.push({ tx: String(args.tx), decision: String(args.decision), at: performance.now() });
+      // Named by account and tx together, as the app does (two sites may share a tx).
+      const l = waiting.find((w) => w.accountId === args.accountId && w.tx === args.tx);
+      record.decided.push({ accountId: String(args.accountId), tx: String(args.tx), decision: String(args.decision), at: performance.now() });
       if (!l) fail('loginGone', 'no such login');
       if (args.decision === 'approve' && l.numberMatch && args.number !== '42') fail('numberMismatch', 'number does not match');
       waiting = waiting.filter((w) => w !== l);
-      setTimeout(() => void emit('logins', waiting), 10);
+      setTimeout(() => void emit('logins', sent()), 10);
       return { decision: args.decision, userId: l.userId };
     }
     case 'preview_text':
@@ -283,8 +323,6 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       if (mobile) fail('imageUnreadable', 'mock: android sent no base64 image');
       return fail('qrNotFound', 'no QR code in the picture');
     }
-    case 'preview_image_file':
-      return fail('qrNotFound', 'no QR code in the picture');
     case 'confirm_add': {
       record.confirmed.push(String(args.handle));
       const added: Added = args.handle === 'h-otp'
@@ -305,6 +343,23 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       return null;
     case 'about':
       return about;
+    case 'snooze_logins': {
+      // As the Rust side: minutes (at most 1440) put the account's prompts aside; 0 shows them and resumes its site.
+      const id = String(args.accountId);
+      const minutes = Number(args.minutes);
+      record.snoozed.push({ accountId: id, minutes, at: performance.now() });
+      const a = accounts.accounts.find((x) => x.id === id);
+      if (!a) return fail('accountNotFound', 'no such account');
+      const until = minutes > 0 ? Date.now() + Math.min(minutes, 1440) * 60_000 : null;
+      accounts = { ...accounts, accounts: accounts.accounts.map((x) => (x.id === id ? { ...x, snoozedUntil: until } : x)) };
+      const site = accounts.sites.find((x) => x.server === a.server);
+      if (minutes === 0 && site?.pausedUntil != null) {
+        accounts = { ...accounts, sites: accounts.sites.map((x) => (x === site ? { ...x, pausedUntil: null } : x)) };
+        setTimeout(() => void emit('site-state', { server: site.server, state: site.state, pausedUntil: null }), 5);
+      }
+      setTimeout(() => void emit('logins', sent()), 10);
+      return until;
+    }
     default:
       return fail('internal', `mock: unknown command ${cmd}`);
   }

@@ -11,10 +11,11 @@ import {
   type Platform,
   type RestoredFrom,
   type Settings,
+  type SiteStateEvent,
   type SiteView,
 } from './ipc';
 import { setLanguage, t, type MessageKey } from './i18n/index.svelte';
-import { finish, loginKey } from './logins';
+import { finish, loginKey, putAside } from './logins';
 
 export type View =
   | { name: 'accounts' }
@@ -50,6 +51,10 @@ export const app = $state({
   offered: [] as string[],
   settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
   view: { name: 'accounts' } as View,
+  /** The list's search (the field in the list on phones, in the top bar on a desktop window). */
+  query: '',
+  /** The search field was asked for (Ctrl+F) on a list short enough to show none. */
+  searchOpen: false,
   /** A link opened on the phone, waiting for the Add screen to show its preview (or error). */
   linked: null as LinkView | null,
   snack: null as Snack | null,
@@ -122,12 +127,25 @@ export function applySettings(s: Settings): void {
   else root.dataset.theme = s.theme;
 }
 
-let restoredDismissed = false;
+/** The restores the vault reported so far (`restores`), and how many of them the user read ("Mengerti"). */
+let restoresSeen = 0;
+let restoresRead = 0;
 
-/** The user read the backup warning: it stays away for this run. */
+/** The user read the backup warning: it stays away until the vault reports another restore. */
 export function dismissRestored(): void {
-  restoredDismissed = true;
+  restoresRead = restoresSeen;
   app.restoredFromBackup = null;
+}
+
+/**
+ * The backup warning to show for what the vault reports now (F-20): a
+ * dismissal holds only for the restores the user read. A second restore in
+ * the same run (the vault damaged again after a save) counts up
+ * `restores`, and is told again, whatever its reason.
+ */
+function noteRestored(reported: RestoredFrom | null, restores: number): void {
+  restoresSeen = restores;
+  app.restoredFromBackup = reported !== null && restores > restoresRead ? reported : null;
 }
 
 export async function loadAccounts(): Promise<void> {
@@ -135,7 +153,7 @@ export async function loadAccounts(): Promise<void> {
     const view = await api.accounts();
     app.sites = view.sites;
     app.accounts = view.accounts;
-    if (!restoredDismissed) app.restoredFromBackup = view.restoredFromBackup;
+    noteRestored(view.restoredFromBackup, view.restores);
     app.loadError = null;
   } catch (err) {
     app.loadError = err;
@@ -180,6 +198,11 @@ function startClock(): void {
   tick();
 }
 
+/** The `site-state` event: the site's state, and whether its prompts are paused (its card says so), follow. */
+export function onSiteState({ server, state, pausedUntil }: SiteStateEvent): void {
+  app.sites = app.sites.map((s) => (s.server === server ? { ...s, state, pausedUntil } : s));
+}
+
 /** Adds logins a check found to the waiting list (the `logins` event sends the full list). */
 export function mergeLogins(found: LoginView[]): void {
   // Asked for on purpose (the user tapped the account): show them again even if closed or only offered before.
@@ -194,6 +217,43 @@ export function mergeLogins(found: LoginView[]): void {
 /** The user is done with a login in the sheet (answered or closed): the others waiting are offered, not raised. */
 export function finishLogin(done: LoginView): void {
   const next = finish(done, app.logins, app.dismissed, app.offered);
+  app.dismissed = next.dismissed;
+  app.offered = next.offered;
+}
+
+/**
+ * "Nanti" (`minutes` > 0, at most 1440) or "Tampilkan lagi" (0) for one
+ * account's login prompts, told to the Rust side, which holds them back
+ * (and, for 0, resumes its site's pause too). The list follows at once:
+ * the account's `snoozedUntil`, and for 0 its site's `pausedUntil`. Until
+ * when they are aside (local Unix ms), null when shown.
+ */
+export async function snoozeAccount(accountId: string, minutes: number): Promise<number | null> {
+  const until = await api.snoozeLogins(accountId, minutes);
+  app.accounts = app.accounts.map((a) => (a.id === accountId ? { ...a, snoozedUntil: until } : a));
+  if (minutes === 0) {
+    const server = app.accounts.find((a) => a.id === accountId)?.server ?? null;
+    if (server !== null) app.sites = app.sites.map((s) => (s.server === server ? { ...s, pausedUntil: null } : s));
+  }
+  return until;
+}
+
+/**
+ * "Tampilkan lagi" on a paused site's card: the prompts of every account on
+ * it shown again (the Rust side ends the site's pause with the first).
+ */
+export async function showSiteAgain(server: string): Promise<void> {
+  for (const a of app.accounts.filter((x) => x.server === server)) await snoozeAccount(a.id, 0);
+}
+
+/** A check asked for on purpose (the account tapped): the Rust side shows its prompts again, and so does the row. */
+export function checkedAccount(accountId: string): void {
+  app.accounts = app.accounts.map((a) => (a.id === accountId && a.snoozedUntil !== null ? { ...a, snoozedUntil: null } : a));
+}
+
+/** "Nanti" in the sheet: the account's logins are put aside, not dismissed; the others waiting are offered, not raised. */
+export function putLoginAside(done: LoginView): void {
+  const next = putAside(done, app.logins, app.dismissed, app.offered);
   app.dismissed = next.dismissed;
   app.offered = next.offered;
 }
@@ -229,9 +289,7 @@ export async function start(): Promise<void> {
   await Promise.all([
     events.logins((list) => (app.logins = list)),
     events.accountsChanged(() => void loadAccounts()),
-    events.siteState(({ server, state }) => {
-      app.sites = app.sites.map((s) => (s.server === server ? { ...s, state } : s));
-    }),
+    events.siteState(onSiteState),
     events.link(openLink),
     events.recovered((settled) => {
       const text = settled

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { app, finishLogin, mergeLogins, openLink, showLogin } from './app.svelte';
 import type { LinkView, LoginView } from './ipc';
-import { loginKey, loginToRaise } from './logins';
+import { loginKey, loginToRaise, loginsOffered } from './logins';
 
 const login = (tx: string, accountId = 'a'): LoginView => ({
   tx,
   accountId,
   userId: 'PPK2',
   server: 'https://spse.example.go.id',
+  training: false,
   siteName: null,
   browser: 'Firefox 133 on Windows',
   ip: '192.0.2.1',
@@ -40,6 +41,25 @@ describe('mergeLogins', () => {
   });
 });
 
+describe('two sites that gave one tx (F-13)', () => {
+  it('keeps both, and answering one leaves the other waiting, raised once asked for', () => {
+    app.logins = [];
+    app.dismissed = [];
+    app.offered = [];
+    mergeLogins([login('tx-1', 'kudus'), login('tx-1', 'ntt')]);
+    expect(app.logins.map((l) => l.accountId)).toEqual(['kudus', 'ntt']);
+    finishLogin(app.logins[0]);
+    expect(app.dismissed).toEqual([loginKey(login('tx-1', 'kudus'))]);
+    expect(loginsOffered(app.logins, app.dismissed, app.offered, 0).map((l) => l.accountId)).toEqual(['ntt']);
+    showLogin(loginKey(login('tx-1', 'ntt')));
+    expect(loginToRaise(app.logins, app.dismissed, app.offered, 0)?.accountId).toBe('ntt');
+    // The same check again finds kudus's login only: ntt's stays as it was, nothing doubled.
+    mergeLogins([login('tx-1', 'kudus')]);
+    expect(app.logins).toHaveLength(2);
+    expect(loginToRaise(app.logins, app.dismissed, app.offered, 0)?.accountId).toBe('kudus');
+  });
+});
+
 describe('finishLogin / showLogin', () => {
   it('offers the logins still waiting instead of raising the next one, until asked', () => {
     app.logins = [login('t1'), login('t2', 'b')];
@@ -54,7 +74,7 @@ describe('finishLogin / showLogin', () => {
 
 describe('openLink', () => {
   const link: LinkView = {
-    preview: { handle: 'h1', kind: 'otpauth', server: null, training: false, replaces: null, accounts: [] },
+    preview: { handle: 'h1', kind: 'otpauth', server: null, training: false, replaces: [], accounts: [] },
     error: null,
   };
 

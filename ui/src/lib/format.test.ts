@@ -2,16 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   base32Problem,
   breakParts,
+  clockTime,
   nameGroups,
   formatTimeLeft,
   groupAccounts,
   groupCode,
   matchesQuery,
   ringFraction,
+  screenshotHintKey,
   secondsLeft,
   showNext,
   spokenCode,
 } from './format';
+import { en } from './i18n/en';
+import { id } from './i18n/id';
 import type { AccountView, SiteView } from './ipc';
 
 const acct = (id: string, server: string | null, name = id, label: string | null = null): AccountView => ({
@@ -25,6 +29,7 @@ const acct = (id: string, server: string | null, name = id, label: string | null
   period: 30,
   enrolled: server !== null,
   pending: false,
+  snoozedUntil: null,
 });
 
 describe('groupCode', () => {
@@ -82,9 +87,9 @@ describe('formatTimeLeft', () => {
 
 describe('groupAccounts', () => {
   const sites: SiteView[] = [
-    { server: 'https://spse.a.go.id', name: 'LPSE A', training: false, state: 'reachable' },
-    { server: 'https://spse.b.go.id', name: null, training: false, state: 'offline' },
-    { server: 'https://empty.go.id', name: 'No accounts', training: false, state: 'unknown' },
+    { server: 'https://spse.a.go.id', name: 'LPSE A', training: false, state: 'reachable', pausedUntil: null },
+    { server: 'https://spse.b.go.id', name: null, training: false, state: 'offline', pausedUntil: null },
+    { server: 'https://empty.go.id', name: 'No accounts', training: false, state: 'unknown', pausedUntil: null },
   ];
   it('groups per site in the order of the first account, codes-only last', () => {
     const accounts = [
@@ -102,7 +107,7 @@ describe('groupAccounts', () => {
   });
   it('makes a plain site for an account whose site is not listed', () => {
     const groups = groupAccounts([], [acct('1', 'https://x.go.id')]);
-    expect(groups[0].site).toEqual({ server: 'https://x.go.id', name: null, training: false, state: 'unknown' });
+    expect(groups[0].site).toEqual({ server: 'https://x.go.id', name: null, training: false, state: 'unknown', pausedUntil: null });
   });
   it('has no codes-only group when there is none, and nothing for no accounts', () => {
     expect(groupAccounts(sites, [acct('1', 'https://spse.a.go.id')]).map((g) => g.key)).toEqual(['https://spse.a.go.id']);
@@ -113,7 +118,7 @@ describe('groupAccounts', () => {
 describe('search and validation', () => {
   it('matches user ID, label, site name and URL, case-insensitively', () => {
     const a = acct('1', 'https://spse.kudus.go.id', 'PPK2', 'Kantor');
-    const site: SiteView = { server: a.server!, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable' };
+    const site: SiteView = { server: a.server!, name: 'LPSE Kabupaten Kudus', training: false, state: 'reachable', pausedUntil: null };
     expect(matchesQuery(a, site, 'ppk')).toBe(true);
     expect(matchesQuery(a, site, 'kantor')).toBe(true);
     expect(matchesQuery(a, site, 'KUDUS')).toBe(true);
@@ -152,5 +157,30 @@ describe('nameGroups', () => {
       for (const g of nameGroups(id).groups) expect(id).toContain(g);
       expect(nameGroups(id).groups.some((g) => /\d$/.test(g) && /^\d/.test(id.slice(id.indexOf(g) + g.length)))).toBe(false);
     }
+  });
+});
+
+describe('clockTime', () => {
+  it('writes the local time of day on the 24-hour clock, as each language does', () => {
+    const at = new Date(2026, 10, 20, 14, 5).getTime();
+    expect(clockTime(at, 'id')).toBe('14.05');
+    expect(clockTime(at, 'en')).toBe('14:05');
+    expect(clockTime(new Date(2026, 10, 20, 9, 30).getTime(), 'id')).toBe('09.30');
+  });
+});
+
+describe('screenshotHintKey (F-16)', () => {
+  it('promises only what the platform keeps', () => {
+    expect(screenshotHintKey('android')).toBe('settings.screenshotHint');
+    expect(screenshotHintKey('windows')).toBe('settings.screenshotWindow');
+    expect(screenshotHintKey('macos')).toBe('settings.screenshotWindow');
+    expect(screenshotHintKey('linux')).toBe('settings.screenshotLinux');
+  });
+
+  it('says so in both languages: hidden from capture and sharing on Windows and macOS, capturable on Linux', () => {
+    expect(id['settings.screenshotWindow']).toMatch(/tangkapan layar dan berbagi layar/);
+    expect(en['settings.screenshotWindow']).toMatch(/hidden from screenshots and screen sharing/);
+    expect(id['settings.screenshotLinux']).toMatch(/^Di Linux, perlindungan ini tidak tersedia: .*tetap bisa ditangkap/);
+    expect(en['settings.screenshotLinux']).toMatch(/^On Linux, this protection is not available: .*can still be captured/);
   });
 });

@@ -1,5 +1,6 @@
 // Pure helpers for the screens: no Svelte, no IPC, so vitest covers them alone.
-import type { AccountView, SiteView } from './ipc';
+import type { AccountView, Platform, SiteView } from './ipc';
+import type { MessageKey } from './i18n/en';
 
 /**
  * Groups a code's digits for reading aloud and typing: 6 → "123 456",
@@ -87,7 +88,7 @@ export function groupAccounts(sites: SiteView[], accounts: AccountView[]): SiteG
     }
     let g = groups.get(a.server);
     if (!g) {
-      const site = byServer.get(a.server) ?? { server: a.server, name: null, training: false, state: 'unknown' as const };
+      const site = byServer.get(a.server) ?? { server: a.server, name: null, training: false, state: 'unknown' as const, pausedUntil: null };
       g = { site, key: a.server, accounts: [] };
       groups.set(a.server, g);
     }
@@ -168,4 +169,33 @@ export function loginWho(userId: string, account: Pick<AccountView, 'label'> | u
 export function browserParts(browser: string | null): string[] | null {
   if (browser === null || browser.trim() === '') return null;
   return browser.split(' on ').map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/**
+ * A time of day on the local clock, for "until 14.05": hours and minutes on
+ * the 24-hour clock, as the language writes them ("14.05" in Indonesian,
+ * "14:05" in English): officials read the office's 24-hour time.
+ */
+export function clockTime(ms: number, lang: 'id' | 'en'): string {
+  return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+}
+
+/**
+ * What the screenshot setting can promise on this platform (F-16): on
+ * Android the screen cannot be captured or recorded (FLAG_SECURE); on
+ * Windows and macOS the window is left out of screenshots and screen sharing
+ * (the window's content protection); on Linux nothing can stop a capture,
+ * and the hint says so plainly rather than promise what it cannot keep.
+ */
+export function screenshotHintKey(platform: Platform): MessageKey {
+  switch (platform) {
+    case 'android':
+    case 'ios':
+      return 'settings.screenshotHint';
+    case 'windows':
+    case 'macos':
+      return 'settings.screenshotWindow';
+    case 'linux':
+      return 'settings.screenshotLinux';
+  }
 }

@@ -111,6 +111,13 @@ export interface SiteView {
    * account can be deleted without a lock-out).
    */
   state: SiteState;
+  /**
+   * Set while the site's login prompts are paused because it sent too many
+   * (more than 10 new logins a minute, or prompts refused or put aside 3
+   * times a minute): local Unix ms when they show again. Its card says so;
+   * `snoozeLogins(accountId, 0)` for one of its accounts resumes them.
+   */
+  pausedUntil: number | null;
 }
 
 export type SiteState = 'unknown' | 'reachable' | 'offline' | 'totpDisabled';
@@ -133,6 +140,8 @@ export interface AccountView {
   enrolled: boolean;
   /** Enrollment started but not yet confirmed by the site. */
   pending: boolean;
+  /** Set while the user has put the account's login prompts aside ("Nanti", `snoozeLogins`): local Unix ms when they show again. */
+  snoozedUntil: number | null;
 }
 
 /** Why the vault was opened from its backup (`vault.json` gone, unreadable, or failing its integrity check). */
@@ -143,6 +152,8 @@ export interface AccountsView {
   accounts: AccountView[];
   /** Set when the vault was opened from its backup this run: the list warns that the last change may be missing. */
   restoredFromBackup: RestoredFrom | null;
+  /** How many times this run the vault was opened from its backup: a higher number than the warning read is a new restore, told again. */
+  restores: number;
 }
 
 /** One account's code now and next, for the list. */
@@ -173,8 +184,11 @@ export interface Preview {
   server: string | null;
   /** An http:// or private-network server: adding needs the user's confirmation. */
   training: boolean;
-  /** The account of the same site and user ID already in the vault (after a Reset TOTP): adding replaces it, after confirmation. */
-  replaces: AccountView | null;
+  /**
+   * Every account already in the vault that adding replaces, after confirmation (empty when none): the
+   * same site and user ID after a Reset TOTP, or each account of an export already here. A replacement keeps its label.
+   */
+  replaces: AccountView[];
   accounts: Array<{ issuer: string; name: string; kind: 'totp' | 'hotp'; digits: number; period: number | null }>;
 }
 
@@ -208,7 +222,10 @@ export interface LoginView {
   tx: string;
   accountId: string;
   userId: string;
+  /** The site's address, the identity the app checked: the sheet leads with it (its name is the site's own choice). */
   server: string;
+  /** A training site (plain http or a private address): the sheet marks it. */
+  training: boolean;
   siteName: string | null;
   /**
    * The browser and system when the app recognises them ("Firefox 133 on
@@ -319,8 +336,6 @@ export const api = {
     rawBodyUnsupported()
       ? invoke<Preview>('preview_image', { image: toBase64(bytes) })
       : invoke<Preview>('preview_image', bytes),
-  /** A picture file by path (desktop dialog, drag-and-drop paths). */
-  previewImageFile: (path: string) => invoke<Preview>('preview_image_file', { path }),
   /** The clipboard's picture, else its text. */
   previewClipboard: () => invoke<Preview>('preview_clipboard'),
   confirmAdd: (handle: string, confirm: { training: boolean; replace: boolean }) =>
@@ -330,8 +345,9 @@ export const api = {
 
   /** Asks the sites now (all, or one account's), as tapping an account does. */
   checkLogins: (accountId?: string) => invoke<LoginView[]>('check_logins', { accountId: accountId ?? null }),
-  decide: (tx: string, decision: Decision, number?: string) =>
-    invoke<Decided>('decide', { tx, decision, number: number ?? null }),
+  /** Answers the login `tx` of `accountId` (a login is named by both: two sites may use the same tx). */
+  decide: (accountId: string, tx: string, decision: Decision, number?: string) =>
+    invoke<Decided>('decide', { accountId, tx, decision, number: number ?? null }),
 
   rename: (id: string, label: string | null) => invoke<void>('rename', { id, label }),
   removalCheck: (id: string) => invoke<RemovalCheck>('removal_check', { id }),
@@ -350,6 +366,14 @@ export const api = {
 
 // ---- events ----
 
+/** The `site-state` event: what the app knows of one site now. */
+export interface SiteStateEvent {
+  server: string;
+  state: SiteState;
+  /** Local Unix ms when its paused prompts show again, null when not paused. */
+  pausedUntil: number | null;
+}
+
 /** Event names, as the Rust side emits them. */
 export const EVENTS = {
   logins: 'logins',
@@ -365,9 +389,9 @@ export const events = {
     listen<LoginView[]>(EVENTS.logins, (e) => handler(e.payload)),
   /** The vault changed (this app or the CLI): refetch `accounts`. */
   accountsChanged: (handler: () => void): Promise<UnlistenFn> => listen(EVENTS.accountsChanged, () => handler()),
-  /** A site's state changed. */
-  siteState: (handler: (site: { server: string; state: SiteState }) => void): Promise<UnlistenFn> =>
-    listen<{ server: string; state: SiteState }>(EVENTS.siteState, (e) => handler(e.payload)),
+  /** A site's state changed, or its prompts were paused or resumed (`pausedUntil`, as in SiteView). */
+  siteState: (handler: (site: SiteStateEvent) => void): Promise<UnlistenFn> =>
+    listen<SiteStateEvent>(EVENTS.siteState, (e) => handler(e.payload)),
   /** Enrollments settled at start. */
   recovered: (handler: (settled: Recovered[]) => void): Promise<UnlistenFn> =>
     listen<Recovered[]>(EVENTS.recovered, (e) => handler(e.payload)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOLD_MS, PressGuard, finish, loginKey, loginToRaise, loginsOffered } from './logins';
+import { HOLD_MS, PressGuard, SNOOZE_MINUTES, finish, heldBack, loginKey, loginToRaise, loginsOffered, putAside, shownLogins } from './logins';
 import type { LoginView } from './ipc';
 
 const login = (tx: string, accountId = 'a', expiresAt = 60_000): LoginView => ({
@@ -7,6 +7,7 @@ const login = (tx: string, accountId = 'a', expiresAt = 60_000): LoginView => ({
   accountId,
   userId: 'PPK2',
   server: 'https://spse.example.go.id',
+  training: false,
   siteName: null,
   browser: 'Firefox 133 on Windows',
   ip: '192.0.2.1',
@@ -104,5 +105,43 @@ describe('logins are keyed by account and tx (F-13)', () => {
     const twins = [login('tx-1', 'kudus'), login('tx-1', 'ntt')];
     const after = finish(twins[0], twins, [], []);
     expect(loginsOffered(twins, after.dismissed, after.offered, 0).map((l) => l.accountId)).toEqual(['ntt']);
+  });
+});
+
+describe('"Nanti" and paused sites hold logins back (F-02)', () => {
+  const acct = (id: string, snoozedUntil: number | null = null) => ({ id, snoozedUntil });
+  const site = (server: string, pausedUntil: number | null = null) => ({ server, pausedUntil });
+  const SITE = 'https://spse.example.go.id';
+
+  it('puts prompts aside for a stated, sensible while (the sheet says "15 menit")', () => {
+    expect(SNOOZE_MINUTES).toBe(15);
+  });
+
+  it('holds back the logins of an account put aside, until its snooze ends on the local clock', () => {
+    const logins = [login('t1', 'a'), login('t2', 'b')];
+    const accounts = [acct('a', 1000), acct('b')];
+    expect(shownLogins(logins, accounts, [site(SITE)], 999).map((l) => l.accountId)).toEqual(['b']);
+    expect(shownLogins(logins, accounts, [site(SITE)], 1000).map((l) => l.accountId)).toEqual(['a', 'b']);
+  });
+
+  it('holds back every login of a paused site, whichever account', () => {
+    const other = { ...login('t3', 'c'), server: 'https://lpse.other.go.id' };
+    const logins = [login('t1', 'a'), login('t2', 'b'), other];
+    expect(shownLogins(logins, [acct('a'), acct('b'), acct('c')], [site(SITE, 5000)], 10).map((l) => l.tx)).toEqual(['t3']);
+    expect(heldBack(logins[0], [], [site(SITE, 5000)], 6000)).toBe(false);
+  });
+
+  it('"Nanti" is no answer: nothing is dismissed, the account\'s logins are raised again once shown, the others are offered', () => {
+    const logins = [login('t1', 'a'), login('t2', 'a'), login('t3', 'b')];
+    const after = putAside(logins[0], logins, [], [loginKey(logins[1])]);
+    expect(after.dismissed).toEqual([]);
+    expect(after.offered).toEqual([loginKey(logins[2])]);
+    // While put aside, nothing of "a" is raised, and "b" waits on the banner (never chained into the sheet).
+    const aside = shownLogins(logins, [acct('a', 100)], [], 0);
+    expect(loginToRaise(aside, after.dismissed, after.offered, 0)).toBeUndefined();
+    expect(loginsOffered(aside, after.dismissed, after.offered, 0).map((l) => l.tx)).toEqual(['t3']);
+    // Shown again ("Tampilkan lagi"): the login put aside is raised.
+    const again = shownLogins(logins, [acct('a', null)], [], 0);
+    expect(loginToRaise(again, after.dismissed, after.offered, 0)?.tx).toBe('t1');
   });
 });

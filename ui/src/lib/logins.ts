@@ -1,7 +1,7 @@
 // Pure rules of the login sheet (no Svelte, no IPC), so Vitest covers them:
-// which waiting login is shown, which are only offered, and when an answer
-// button takes a press.
-import type { LoginView } from './ipc';
+// which waiting login is shown, which are only offered, which are held back
+// ("Nanti", a paused site), and when an answer button takes a press.
+import type { AccountView, LoginView, SiteView } from './ipc';
 
 /**
  * A login's identity in the UI: the account and the site's id together. Two
@@ -96,4 +96,54 @@ export function finish(done: LoginView, logins: LoginView[], dismissed: string[]
   const waiting = logins.map(loginKey).filter((k) => k !== key && !nextDismissed.includes(k));
   const nextOffered = [...offered.filter((k) => k !== key), ...waiting.filter((k) => !offered.includes(k))];
   return { dismissed: nextDismissed, offered: nextOffered };
+}
+
+/**
+ * How long "Nanti" puts an account's prompts aside: long enough for a flood
+ * of prompts to stop standing between the user and the rest of the app
+ * (Delete among it), short enough that the user's own login later in the
+ * day is not missed. The sheet says the number ("Sembunyikan 15 menit").
+ */
+export const SNOOZE_MINUTES = 15;
+
+/**
+ * A login is held back while its account's prompts are put aside ("Nanti",
+ * `snoozedUntil`) or its site is paused for sending too many (`pausedUntil`):
+ * it is neither raised nor offered. The Rust side leaves such logins out of
+ * the `logins` event too; this covers the moment before that event arrives
+ * and a hold that ends on the local clock.
+ */
+export function heldBack(
+  l: Pick<LoginView, 'accountId' | 'server'>,
+  accounts: Array<Pick<AccountView, 'id' | 'snoozedUntil'>>,
+  sites: Array<Pick<SiteView, 'server' | 'pausedUntil'>>,
+  now: number,
+): boolean {
+  const snoozed = accounts.find((a) => a.id === l.accountId)?.snoozedUntil ?? null;
+  const paused = sites.find((s) => s.server === l.server)?.pausedUntil ?? null;
+  return (snoozed !== null && snoozed > now) || (paused !== null && paused > now);
+}
+
+/** The waiting logins the sheet and the banner may use: those not held back. */
+export function shownLogins(
+  logins: LoginView[],
+  accounts: Array<Pick<AccountView, 'id' | 'snoozedUntil'>>,
+  sites: Array<Pick<SiteView, 'server' | 'pausedUntil'>>,
+  now: number,
+): LoginView[] {
+  return logins.filter((l) => !heldBack(l, accounts, sites, now));
+}
+
+/**
+ * "Nanti" on `done`: not an answer, so nothing is dismissed; its account's
+ * logins leave the offered list (once shown again they are raised, as the
+ * user asked), and every other login waiting now is offered, not raised,
+ * as after an answer (F-04): the sheet closes instead of chaining.
+ */
+export function putAside(done: LoginView, logins: LoginView[], dismissed: string[], offered: string[]): { dismissed: string[]; offered: string[] } {
+  const mine = new Set(logins.filter((l) => l.accountId === done.accountId).map(loginKey));
+  mine.add(loginKey(done));
+  const waiting = logins.map(loginKey).filter((k) => !mine.has(k) && !dismissed.includes(k));
+  const kept = offered.filter((k) => !mine.has(k));
+  return { dismissed, offered: [...kept, ...waiting.filter((k) => !kept.includes(k))] };
 }
