@@ -567,13 +567,7 @@ async fn a_vault_opened_from_its_backup_is_told() {
     t.app.add_manual(&manual("sari")).unwrap();
     std::fs::write(dir.path().join("vault.json"), b"{ not a vault").unwrap();
 
-    let host = std::sync::Arc::new(common::Recorder::default());
-    let reopened = spse_auth_app::app::App::open(
-        common::options(dir.path()),
-        Ok(spse_vault::Keystore::new(t.store.clone())),
-        host,
-    )
-    .unwrap();
+    let reopened = TestApp::open_with(common::options(dir.path()), t.store.clone()).app;
     let view = reopened.accounts().unwrap();
     assert_eq!(view.restored_from_backup, Some(RestoredFrom::Corrupt));
     assert_eq!(view.accounts.len(), 1, "the backup: one change behind");
@@ -654,13 +648,9 @@ async fn a_link_opens_the_add_preview_and_never_adds_by_itself() {
 async fn a_build_without_cleartext_refuses_an_http_training_server() {
     let site = TestSite::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let store = keyring_core::mock::Store::new().unwrap();
-    let host = std::sync::Arc::new(common::Recorder::default());
     let mut options = common::options(dir.path());
     options.cleartext = false;
-    let app =
-        spse_auth_app::app::App::open(options, Ok(spse_vault::Keystore::new(store)), host.clone())
-            .unwrap();
+    let app = TestApp::open_with(options, keyring_core::mock::Store::new().unwrap()).app;
     let payload = site.payload("PPK2").await;
     assert_eq!(
         code(app.preview_text(&payload)),
@@ -698,13 +688,7 @@ async fn a_build_without_cleartext_refuses_http_accounts_already_stored() {
 
     let mut options = common::options(dir.path());
     options.cleartext = false;
-    let host = std::sync::Arc::new(common::Recorder::default());
-    let release = spse_auth_app::app::App::open(
-        options,
-        Ok(spse_vault::Keystore::new(t.store.clone())),
-        host,
-    )
-    .unwrap();
+    let release = TestApp::open_with(options, t.store.clone()).app;
     assert_eq!(
         release.accounts().unwrap().accounts.len(),
         1,
@@ -741,10 +725,7 @@ async fn the_trust_root_is_for_training_hosts_only() {
     let dir = tempfile::tempdir().unwrap();
     let mut options = common::options(dir.path());
     options.trust_root = Some(dir.path().join("no-such-root.pem"));
-    let host = std::sync::Arc::new(common::Recorder::default());
-    let store = keyring_core::mock::Store::new().unwrap();
-    let app =
-        spse_auth_app::app::App::open(options, Ok(spse_vault::Keystore::new(store)), host).unwrap();
+    let app = TestApp::open_with(options, keyring_core::mock::Store::new().unwrap()).app;
     let training = app.preview_text(&site.payload("PPK2").await).unwrap();
     assert_eq!(
         code(app.confirm_add(&training.handle, true, false).await),

@@ -8,7 +8,6 @@ mod common;
 mod stub;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::TestApp;
@@ -36,12 +35,7 @@ async fn two_instances_on_one_vault_do_not_spin() {
     let dir = tempfile::tempdir().unwrap();
     let a = TestApp::open(dir.path());
     enroll_payload(&a, &relay.payload(&site.payload("PPK2").await)).await;
-    let b = spse_auth_app::app::App::open(
-        common::options(dir.path()),
-        Ok(spse_vault::Keystore::new(a.store.clone())),
-        Arc::new(common::Recorder::default()),
-    )
-    .unwrap();
+    let b = TestApp::open_with(common::options(dir.path()), a.store.clone()).app;
     a.app.set_foreground(true);
     b.set_foreground(true);
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -392,11 +392,28 @@ async fn removal_is_safe_only_when_the_site_says_so() {
     ));
 }
 
+/// An enrollment of PPK2 left pending as a killed process leaves it: the
+/// site enrolled the device (its answer held), the process gave up
+/// waiting. Its QR (its token spent), and a client that gives up quickly.
+async fn left_pending(site: &TestSite, vault: &Mutex<Vault>) -> (Enrollment, Client) {
+    let quick = Client::new()
+        .unwrap()
+        .with_request_timeout(Duration::from_millis(300));
+    let first = qr(site, "PPK2").await;
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(200),
+        enroll(vault, &quick, &first, options(false)),
+    )
+    .await;
+    assert!(abandoned.is_err(), "cut off while waiting for the answer");
+    assert!(vault.lock().unwrap().accounts()[0].is_pending());
+    (first, quick)
+}
+
 /// F-17: a re-scan never drops an earlier, unfinished enrollment unasked.
-/// Left pending (the process died waiting for the answer; the site had
-/// enrolled the device), then the same account scanned again while the site
-/// cannot be reached: the new enrollment is refused as unsettled, and the
-/// earlier account, whose device the site may hold, is kept as it was.
+/// Left pending, then the same account scanned again while the site cannot
+/// be reached: the new enrollment is refused as unsettled, and the earlier
+/// account, whose device the site may hold, is kept as it was.
 #[tokio::test]
 async fn a_rescan_keeps_an_unfinished_enrollment_it_cannot_settle() {
     let site = TestSite::start_with(Options {
@@ -405,20 +422,8 @@ async fn a_rescan_keeps_an_unfinished_enrollment_it_cannot_settle() {
     })
     .await;
     let (_dir, vault) = vault();
-    let quick = Client::new()
-        .unwrap()
-        .with_request_timeout(Duration::from_millis(300));
-    let first = qr(&site, "PPK2").await;
-    let abandoned = tokio::time::timeout(
-        Duration::from_millis(200),
-        enroll(&vault, &quick, &first, options(false)),
-    )
-    .await;
-    assert!(abandoned.is_err(), "cut off while waiting for the answer");
+    let (first, quick) = left_pending(&site, &vault).await;
     let earlier = vault.lock().unwrap().accounts()[0].clone();
-    assert!(earlier.is_pending());
-
-    // The same QR scanned again (its token spent: the site is asked nothing).
     site.stop();
     let error = enroll(&vault, &quick, &first, options(true))
         .await
@@ -444,16 +449,7 @@ async fn a_rescan_finishes_an_earlier_enrollment_the_site_holds() {
     })
     .await;
     let (_dir, vault) = vault();
-    let quick = Client::new()
-        .unwrap()
-        .with_request_timeout(Duration::from_millis(300));
-    let first = qr(&site, "PPK2").await;
-    let abandoned = tokio::time::timeout(
-        Duration::from_millis(200),
-        enroll(&vault, &quick, &first, options(false)),
-    )
-    .await;
-    assert!(abandoned.is_err());
+    let (first, quick) = left_pending(&site, &vault).await;
     let error = enroll(&vault, &quick, &first, options(false))
         .await
         .unwrap_err();

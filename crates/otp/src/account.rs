@@ -285,19 +285,21 @@ mod tests {
         );
     }
 
+    /// A TOTP account named so, or the error's text.
+    fn make(issuer: Option<&str>, name: &str) -> Result<Account, String> {
+        Account::new(
+            issuer.map(String::from),
+            name.into(),
+            Algorithm::Sha1,
+            6,
+            Kind::Totp { period: 30 },
+            secret(),
+        )
+        .map_err(|e| e.to_string())
+    }
+
     #[test]
     fn names_are_checked() {
-        let make = |issuer: Option<&str>, name: &str| {
-            Account::new(
-                issuer.map(String::from),
-                name.into(),
-                Algorithm::Sha1,
-                6,
-                Kind::Totp { period: 30 },
-                secret(),
-            )
-            .map_err(|e| e.to_string())
-        };
         assert_eq!(
             make(None, "PPK2\nadmin").unwrap_err(),
             "label: contains a control character"
@@ -317,17 +319,7 @@ mod tests {
     /// refused for new accounts, and still parse (a vault holding one opens).
     #[test]
     fn disguised_names_are_refused_for_new_accounts() {
-        let make = |issuer: Option<&str>, name: &str| {
-            Account::new(
-                issuer.map(String::from),
-                name.into(),
-                Algorithm::Sha1,
-                6,
-                Kind::Totp { period: 30 },
-                secret(),
-            )
-            .unwrap()
-        };
+        let make = |issuer: Option<&str>, name: &str| make(issuer, name).unwrap();
         for disguised in [
             "\u{202E}moc.knab",
             "PPK\u{200B}2",

@@ -88,9 +88,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub fn open(dir: &Path) -> TestApp {
-        let store = keyring_core::mock::Store::new().unwrap();
+        TestApp::open_with(options(dir), keyring_core::mock::Store::new().unwrap())
+    }
+
+    /// An app with `options` (a build without cleartext, a trust root) on
+    /// the keystore `store` (another app's, to open its vault as a second
+    /// build would).
+    pub fn open_with(options: Options, store: Arc<keyring_core::mock::Store>) -> TestApp {
         let host = Arc::new(Recorder::default());
-        let app = App::open(options(dir), Ok(Keystore::new(store.clone())), host.clone()).unwrap();
+        let app = App::open(options, Ok(Keystore::new(store.clone())), host.clone()).unwrap();
         TestApp { app, host, store }
     }
 
