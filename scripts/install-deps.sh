@@ -8,7 +8,8 @@ set -euo pipefail
 # benchmark table and the fuzz seeds, and a real Secret Service for the
 # vault's keystore tests (gnome-keyring on a private D-Bus session bus).
 # faketime runs the CLI with a clock off the site's; python3-cryptography is
-# the independent reader of the vault format (tests/vault_reader).
+# the independent reader of the vault format (tests/vault_reader) and checks
+# the sandbox's VAPID tokens; python3-venv holds PyPI's http-ece (below).
 # Chromium drives the sandbox's pages in the browser tests; Node runs them.
 # The app (Tauri 2 on Linux) needs WebKitGTK 4.1 and libsoup 3 to build; Xvfb
 # gives it a display in the tests, webkit2gtk-driver drives it over WebDriver,
@@ -16,7 +17,7 @@ set -euo pipefail
 # Android (make android-check; docs/android.md), with no SDK or NDK here:
 # clang compiles ring's C for aarch64-linux-android (llvm-ar archives it), a
 # JDK runs kotlinc.
-packages=(build-essential pkg-config python3 python3-cryptography ca-certificates gnome-keyring dbus procps chromium faketime
+packages=(build-essential pkg-config python3 python3-cryptography python3-venv ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver python3-xlib
   clang llvm openjdk-17-jdk-headless)
@@ -52,6 +53,16 @@ tools="${SPSE_TOOLS_DIR:-$HOME/.cache/spse-auth-tools}"
 if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "install-deps: building tauri-driver $tauri_driver_version into $tools"
   cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools"
+fi
+
+# PyPI's http-ece decrypts the sandbox's Web Push messages as an independent
+# implementation (tests/push_check, crates/sandbox/tests/push.rs): a venv in
+# the same cache over Debian's python3 and its python3-cryptography.
+http_ece_version=1.2.1
+if ! "$tools/push-check/bin/python3" -c 'import http_ece' 2>/dev/null; then
+  echo "install-deps: installing http-ece $http_ece_version into $tools/push-check"
+  /usr/bin/python3 -m venv --system-site-packages "$tools/push-check"
+  "$tools/push-check/bin/pip" install --quiet --disable-pip-version-check "http-ece==$http_ece_version"
 fi
 
 # The Android target for make android-check; kotlinc, the Tauri CLI and

@@ -30,7 +30,8 @@ use spse_protocol::signing::{DecideFields, decide_input, enroll_input, request_i
 use spse_protocol::text::shown;
 use spse_protocol::wire::{
     Challenge, ChallengesResponse, DecideRequest, DecideResponse, Decision, DeviceResponse,
-    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PREFIX,
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, PREFIX, PushInfo, PushRequest,
+    PushResponse, PushStatus,
 };
 use spse_protocol::wire::{ErrorCode, Outcome};
 use spse_protocol::{DeviceAuth, DeviceKey, MAX_WAIT_SECONDS};
@@ -69,6 +70,30 @@ pub struct Enrolled {
     pub device: Device,
     /// The site's name, for the list heading.
     pub site_name: String,
+    /// The site's VAPID public key (base64url, 65 bytes) when it sends Web
+    /// Push (docs/protocol.md 6.6): what the app registers a push
+    /// subscription with. `None` when the site does not push, or gave a key
+    /// that is not a P-256 point's 65 bytes.
+    pub push_key: Option<String>,
+}
+
+/// Where a site sends its Web Push wake-ups for one device
+/// (docs/protocol.md 6.6), as the push service gave them to the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushSubscription {
+    /// The push service's endpoint URL.
+    pub endpoint: String,
+    /// base64url of the app's 65-byte uncompressed P-256 key.
+    pub p256dh: String,
+    /// base64url of the app's 16-byte authentication secret.
+    pub auth: String,
+}
+
+/// The site's VAPID key from an answer, if it is one: 65 bytes, uncompressed.
+fn push_key(push: Option<&PushInfo>) -> Option<String> {
+    let key = &push?.vapid_key;
+    let bytes = B64.decode(key).ok()?;
+    (bytes.len() == 65 && bytes[0] == 4).then(|| key.clone())
 }
 
 /// The protocol client, one per app: cheap to clone, shares its pools.
@@ -221,6 +246,7 @@ impl Client {
                 user_id,
             },
             site_name: shown(&response.site_name, MAX_SITE_NAME),
+            push_key: push_key(response.push.as_ref()),
         })
     }
 
@@ -362,6 +388,74 @@ impl Client {
             return Err(Error::WrongAccount);
         }
         Ok(response.status)
+    }
+
+    /// The site's VAPID key as `GET /device` gives it now (`None` when the
+    /// site does not push): what a re-registration after a start uses.
+    pub async fn push_key(&self, server: &str, device: &Device) -> Result<Option<String>> {
+        let path = format!("{PREFIX}/device?device_id={}", device.device_id);
+        let response: DeviceResponse = self
+            .call(
+                server,
+                device,
+                reqwest::Method::GET,
+                self.request_timeout,
+                || Ok((path.clone(), Vec::new())),
+            )
+            .await?;
+        if response.user_id != device.user_id {
+            return Err(Error::WrongAccount);
+        }
+        Ok(push_key(response.push.as_ref()))
+    }
+
+    /// Registers (or replaces) the device's push subscription with the
+    /// site (`PUT /push`), so a new login wakes the app.
+    pub async fn register_push(
+        &self,
+        server: &str,
+        device: &Device,
+        subscription: &PushSubscription,
+    ) -> Result<()> {
+        let path = format!("{PREFIX}/push?device_id={}", device.device_id);
+        let body = serde_json::to_vec(&PushRequest {
+            device_id: device.device_id.clone(),
+            endpoint: subscription.endpoint.clone(),
+            p256dh: subscription.p256dh.clone(),
+            auth: subscription.auth.clone(),
+        })
+        .map_err(|_| Error::BadResponse)?;
+        let response: PushResponse = self
+            .call(
+                server,
+                device,
+                reqwest::Method::PUT,
+                self.request_timeout,
+                || Ok((path.clone(), body.clone())),
+            )
+            .await?;
+        if response.status != PushStatus::Registered {
+            return Err(Error::BadResponse);
+        }
+        Ok(())
+    }
+
+    /// Asks the site to push no more to the device (`DELETE /push`).
+    pub async fn remove_push(&self, server: &str, device: &Device) -> Result<()> {
+        let path = format!("{PREFIX}/push?device_id={}", device.device_id);
+        let response: PushResponse = self
+            .call(
+                server,
+                device,
+                reqwest::Method::DELETE,
+                self.request_timeout,
+                || Ok((path.clone(), Vec::new())),
+            )
+            .await?;
+        if response.status != PushStatus::Removed {
+            return Err(Error::BadResponse);
+        }
+        Ok(())
     }
 
     /// Asks the site to forget the device.

@@ -36,6 +36,51 @@ pub struct EnrollResponse {
     pub user_id: String,
     /// Always `active`.
     pub status: DeviceStatus,
+    /// The site's Web Push key, when the site pushes (absent otherwise, so
+    /// older clients, which ignore unknown members, see no change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushInfo>,
+}
+
+/// What a site that sends Web Push tells the app (docs/protocol.md 6.6):
+/// the key a push service binds the app's subscription to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushInfo {
+    /// base64url of the site's 65-byte uncompressed VAPID P-256 public key
+    /// (RFC 8292 `k`, the app's `applicationServerKey`).
+    pub vapid_key: String,
+}
+
+/// `PUT /push`: where the site sends its wake-ups for this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The registering device (as in the query).
+    pub device_id: String,
+    /// The push service's endpoint URL for this device.
+    pub endpoint: String,
+    /// base64url of the app's 65-byte uncompressed P-256 key (RFC 8291 `ua_public`).
+    pub p256dh: String,
+    /// base64url of the app's 16-byte authentication secret (RFC 8291).
+    pub auth: String,
+}
+
+/// `PUT /push` and `DELETE /push` success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// The server's clock, Unix ms.
+    pub server_time: u64,
+    /// `registered` or `removed`.
+    pub status: PushStatus,
+}
+
+/// What became of a device's push subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PushStatus {
+    /// The site will push to the endpoint on each new login.
+    Registered,
+    /// The site pushes no more to this device.
+    Removed,
 }
 
 /// A login waiting for an answer.
@@ -152,6 +197,9 @@ pub struct DeviceResponse {
     pub user_id: String,
     /// `active` or `disabled`.
     pub status: DeviceStatus,
+    /// The site's Web Push key, when the site pushes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushInfo>,
 }
 
 /// `DELETE /device` success.
@@ -295,6 +343,24 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert!((400..500).contains(&code.status()));
         }
+    }
+
+    /// An answer without `push` reads as before and writes no `push`; one
+    /// with it carries the key.
+    #[test]
+    fn push_is_optional_in_answers() {
+        let old = r#"{"server_time":1,"user_id":"PPK2","status":"active"}"#;
+        let device: DeviceResponse = serde_json::from_str(old).unwrap();
+        assert_eq!(device.push, None);
+        assert_eq!(serde_json::to_string(&device).unwrap(), old);
+        let new =
+            r#"{"server_time":1,"user_id":"PPK2","status":"active","push":{"vapid_key":"BA"}}"#;
+        let device: DeviceResponse = serde_json::from_str(new).unwrap();
+        assert_eq!(device.push.unwrap().vapid_key, "BA");
+        assert_eq!(
+            serde_json::to_string(&PushStatus::Registered).unwrap(),
+            "\"registered\""
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State a
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use spse_protocol::signing::{DecideFields, decide_input, enroll_input, request_input};
 use spse_protocol::wire::{
     Challenge, ChallengesResponse, DecideRequest, DecideResponse, Decision, DeviceResponse,
-    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Outcome, RemovedResponse,
+    DeviceStatus, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Outcome, PushRequest,
+    PushResponse, PushStatus, RemovedResponse,
 };
 use spse_protocol::{
     DeviceAuth, MAX_CLOCK_SKEW_MS, MAX_NUMBER_ATTEMPTS, MAX_WAIT_SECONDS, PublicKey,
@@ -39,6 +40,10 @@ pub(crate) fn routes() -> Router<Shared> {
         .route(
             "/authenticator/v1/device",
             get(device_status).delete(remove_device),
+        )
+        .route(
+            "/authenticator/v1/push",
+            put(register_push).delete(remove_push),
         )
         // Anything else under the protocol's prefix (an unknown endpoint,
         // a method an endpoint does not take) is a malformed request too,
@@ -221,6 +226,11 @@ async fn enroll(
             "UPDATE users SET totp_secret = ?2, totp_active = 1 WHERE user_id = ?1",
             params![user_id, secret],
         )?;
+        db.execute(
+            "DELETE FROM push_subscriptions WHERE device_id IN
+             (SELECT device_id FROM devices WHERE user_id = ?1)",
+            params![user_id],
+        )?;
         db.execute("DELETE FROM devices WHERE user_id = ?1", params![user_id])?;
         // TOTP changed: every other session of the user ends; the one that
         // showed this QR stays, to see "TOTP Aktif".
@@ -253,6 +263,7 @@ async fn enroll(
         site_name: state.config.site_name.clone(),
         user_id,
         status: DeviceStatus::Active,
+        push: Some(state.push_info()),
     }))
 }
 
@@ -542,6 +553,7 @@ async fn device_status(
         } else {
             DeviceStatus::Disabled
         },
+        push: Some(state.push_info()),
     }))
 }
 
@@ -553,13 +565,79 @@ async fn remove_device(
     ApiQuery(query): ApiQuery<DeviceQuery>,
 ) -> ApiResult<RemovedResponse> {
     let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
-    state.db().execute(
+    let db = state.db();
+    db.execute(
+        "DELETE FROM push_subscriptions WHERE device_id = ?1",
+        params![device.device_id],
+    )?;
+    db.execute(
         "DELETE FROM devices WHERE device_id = ?1",
         params![device.device_id],
     )?;
     Ok(Json(RemovedResponse {
         server_time: now_ms(),
         status: DeviceStatus::Removed,
+    }))
+}
+
+/// `PUT /push` (docs/protocol.md 6.6): the device's push subscription,
+/// stored in place of any earlier one; a bad endpoint or key is
+/// `invalid_request`.
+async fn register_push(
+    Extract(state): Extract<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<DeviceQuery>,
+    ApiBody(body): ApiBody,
+) -> ApiResult<PushResponse> {
+    let device = authenticate(&state, &method, &uri, &headers, &body)?;
+    let request: PushRequest = parse(&body)?;
+    if device.device_id != query.device_id || request.device_id != device.device_id {
+        return Err(ErrorCode::InvalidRequest.into());
+    }
+    active_user(&state, &device)?;
+    let subscription = crate::push::Subscription::check(
+        &request.endpoint,
+        &request.p256dh,
+        &request.auth,
+        state.pusher.training,
+    )
+    .map_err(|_| ApiError::of(ErrorCode::InvalidRequest))?;
+    let now = now_ms();
+    state.db().execute(
+        "INSERT OR REPLACE INTO push_subscriptions (device_id, endpoint, p256dh, auth, created)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            device.device_id,
+            subscription.endpoint,
+            subscription.p256dh,
+            subscription.auth,
+            now
+        ],
+    )?;
+    Ok(Json(PushResponse {
+        server_time: now,
+        status: PushStatus::Registered,
+    }))
+}
+
+/// `DELETE /push`: no more pushes to the device (also when it had none).
+async fn remove_push(
+    Extract(state): Extract<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<DeviceQuery>,
+) -> ApiResult<PushResponse> {
+    let device = authenticate_query(&state, &method, &uri, &headers, &query.device_id)?;
+    state.db().execute(
+        "DELETE FROM push_subscriptions WHERE device_id = ?1",
+        params![device.device_id],
+    )?;
+    Ok(Json(PushResponse {
+        server_time: now_ms(),
+        status: PushStatus::Removed,
     }))
 }
 

@@ -1,5 +1,6 @@
 //! The sandbox's SQLite database: users, TOTP enrollments, devices, logins
-//! (challenges), sessions and the mailbox. One connection behind a mutex, so
+//! (challenges), sessions, the mailbox, the site's VAPID key and the
+//! devices' push subscriptions. One connection behind a mutex, so
 //! every request's checks and changes are atomic.
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -67,6 +68,14 @@ CREATE TABLE IF NOT EXISTS throttle (
   key TEXT PRIMARY KEY,
   failures INTEGER NOT NULL,
   since INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS site_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS push_subscriptions (
+  device_id TEXT PRIMARY KEY,
+  endpoint TEXT NOT NULL,
+  p256dh BLOB NOT NULL,
+  auth BLOB NOT NULL,
+  created INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mailbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -7,10 +7,12 @@
 mod api;
 mod db;
 mod pages;
+mod push;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
 mod totp;
+mod webpush;
 
 pub use tls::{HANDSHAKE_TIMEOUT, SelfSigned, TlsError};
 
@@ -61,13 +63,19 @@ pub enum Error {
     /// The base URL is not one the app would accept from a QR code.
     #[error(transparent)]
     BaseUrl(#[from] spse_otp::Error),
+    /// The VAPID key stored in the database is not a P-256 PKCS#8 key.
+    #[error("vapid key: the stored key is not a P-256 PKCS#8 key")]
+    VapidKey,
 }
 
 /// The shared state of every request.
 pub(crate) struct State {
     pub(crate) config: Config,
     origin: String,
-    db: Mutex<Connection>,
+    /// Shared with the push tasks, which delete gone subscriptions.
+    db: Arc<Mutex<Connection>>,
+    /// The Web Push sender: the site's VAPID key (docs/protocol.md 6.6).
+    pub(crate) pusher: Arc<push::Pusher>,
     /// Per user ID, woken when a login for that user is created: a login
     /// wakes its own user's long polls, not everyone's.
     waiters: Mutex<HashMap<String, Arc<Notify>>>,
@@ -109,15 +117,18 @@ impl Sandbox {
     /// Opens the database and prepares the routes.
     pub fn new(config: Config) -> Result<Sandbox, Error> {
         // The app's own reading of the URL, so both ends sign one origin.
-        let origin = ServerUrl::parse(Field::Spse, &config.base_url)?
-            .origin()
-            .to_owned();
+        let url = ServerUrl::parse(Field::Spse, &config.base_url)?;
+        let origin = url.origin().to_owned();
         let db = db::open(&config.db)?;
+        // A site on loopback or a private network is a training site: it
+        // may push to http:// and to its own network (the tests' receivers).
+        let pusher = push::Pusher::open(&db, &origin, url.on_private_network())?;
         Ok(Sandbox {
             state: Arc::new(State {
                 config,
                 origin,
-                db: Mutex::new(db),
+                db: Arc::new(Mutex::new(db)),
+                pusher: Arc::new(pusher),
                 waiters: Mutex::new(HashMap::new()),
                 settled: Mutex::new(HashMap::new()),
                 polls: Mutex::new(HashMap::new()),
@@ -289,6 +300,19 @@ impl State {
             .remove(user_id);
         if let Some(notify) = notify {
             notify.notify_waiters();
+        }
+    }
+
+    /// Wakes `user_id`'s devices through the push endpoints they
+    /// registered (in the background), with `db` the locked database.
+    pub(crate) fn push(&self, db: &Connection, user_id: &str) {
+        push::login(&self.db, db, &self.pusher, user_id);
+    }
+
+    /// What `POST /enroll` and `GET /device` tell the app about push.
+    pub(crate) fn push_info(&self) -> spse_protocol::wire::PushInfo {
+        spse_protocol::wire::PushInfo {
+            vapid_key: self.pusher.vapid.public_b64(),
         }
     }
 

@@ -200,6 +200,8 @@ pub(crate) fn start_challenge(
         ],
     )
     .ok()?;
+    // Past the pause and the push limit above: the wake-up obeys both.
+    state.push(&db, &user.user_id);
     Some(tx_id)
 }
 
