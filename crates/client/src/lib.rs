@@ -374,25 +374,17 @@ impl Client {
 
     /// Whether TOTP is still active for the device's user on the site.
     pub async fn device_status(&self, server: &str, device: &Device) -> Result<DeviceStatus> {
-        let path = format!("{PREFIX}/device?device_id={}", device.device_id);
-        let response: DeviceResponse = self
-            .call(
-                server,
-                device,
-                reqwest::Method::GET,
-                self.request_timeout,
-                || Ok((path.clone(), Vec::new())),
-            )
-            .await?;
-        if response.user_id != device.user_id {
-            return Err(Error::WrongAccount);
-        }
-        Ok(response.status)
+        Ok(self.device(server, device).await?.status)
     }
 
     /// The site's VAPID key as `GET /device` gives it now (`None` when the
     /// site does not push): what a re-registration after a start uses.
     pub async fn push_key(&self, server: &str, device: &Device) -> Result<Option<String>> {
+        Ok(push_key(self.device(server, device).await?.push.as_ref()))
+    }
+
+    /// `GET /device`, refused when it is about another user.
+    async fn device(&self, server: &str, device: &Device) -> Result<DeviceResponse> {
         let path = format!("{PREFIX}/device?device_id={}", device.device_id);
         let response: DeviceResponse = self
             .call(
@@ -406,7 +398,7 @@ impl Client {
         if response.user_id != device.user_id {
             return Err(Error::WrongAccount);
         }
-        Ok(push_key(response.push.as_ref()))
+        Ok(response)
     }
 
     /// Registers (or replaces) the device's push subscription with the
