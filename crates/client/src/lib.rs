@@ -409,7 +409,6 @@ impl Client {
         device: &Device,
         subscription: &PushSubscription,
     ) -> Result<()> {
-        let path = format!("{PREFIX}/push?device_id={}", device.device_id);
         let body = serde_json::to_vec(&PushRequest {
             device_id: device.device_id.clone(),
             endpoint: subscription.endpoint.clone(),
@@ -417,34 +416,44 @@ impl Client {
             auth: subscription.auth.clone(),
         })
         .map_err(|_| Error::BadResponse)?;
-        let response: PushResponse = self
-            .call(
-                server,
-                device,
-                reqwest::Method::PUT,
-                self.request_timeout,
-                || Ok((path.clone(), body.clone())),
-            )
-            .await?;
-        if response.status != PushStatus::Registered {
-            return Err(Error::BadResponse);
-        }
-        Ok(())
+        self.push_call(
+            server,
+            device,
+            reqwest::Method::PUT,
+            body,
+            PushStatus::Registered,
+        )
+        .await
     }
 
     /// Asks the site to push no more to the device (`DELETE /push`).
     pub async fn remove_push(&self, server: &str, device: &Device) -> Result<()> {
+        self.push_call(
+            server,
+            device,
+            reqwest::Method::DELETE,
+            Vec::new(),
+            PushStatus::Removed,
+        )
+        .await
+    }
+
+    /// `/push` with `method` and `body`, refused unless the site says `expected`.
+    async fn push_call(
+        &self,
+        server: &str,
+        device: &Device,
+        method: reqwest::Method,
+        body: Vec<u8>,
+        expected: PushStatus,
+    ) -> Result<()> {
         let path = format!("{PREFIX}/push?device_id={}", device.device_id);
         let response: PushResponse = self
-            .call(
-                server,
-                device,
-                reqwest::Method::DELETE,
-                self.request_timeout,
-                || Ok((path.clone(), Vec::new())),
-            )
+            .call(server, device, method, self.request_timeout, || {
+                Ok((path.clone(), body.clone()))
+            })
             .await?;
-        if response.status != PushStatus::Removed {
+        if response.status != expected {
             return Err(Error::BadResponse);
         }
         Ok(())

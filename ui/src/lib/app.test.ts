@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { app, finishLogin, mergeLogins, openLink, showLogin } from './app.svelte';
 import type { LinkView, LoginView } from './ipc';
+import { loginFixture } from './fixtures.test-support';
 import { loginKey, loginToRaise, loginsOffered } from './logins';
 
-const login = (tx: string, accountId = 'a'): LoginView => ({
-  tx,
-  accountId,
-  userId: 'PPK2',
-  server: 'https://spse.example.go.id',
-  training: false,
-  siteName: null,
-  browser: 'Firefox 133 on Windows',
-  ip: '192.0.2.1',
-  createdAt: 0,
-  expiresAt: Date.now() + 60_000,
-  numberMatch: false,
-});
+const login = (tx: string, accountId = 'a'): LoginView => loginFixture(tx, accountId, Date.now() + 60_000);
 
 describe('mergeLogins', () => {
   it('adds logins a check found, without duplicates', () => {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HOLD_MS, PressGuard, SNOOZE_MINUTES, finish, heldBack, loginKey, loginToRaise, loginsOffered, putAside, shownLogins } from './logins';
 import type { LoginView } from './ipc';
+import { loginFixture } from './fixtures.test-support';
 
-const login = (tx: string, accountId = 'a', expiresAt = 60_000): LoginView => ({
-  tx,
-  accountId,
-  userId: 'PPK2',
-  server: 'https://spse.example.go.id',
-  training: false,
-  siteName: null,
-  browser: 'Firefox 133 on Windows',
-  ip: '192.0.2.1',
-  createdAt: 0,
-  expiresAt,
-  numberMatch: false,
-});
+const login = (tx: string, accountId = 'a', expiresAt = 60_000): LoginView => loginFixture(tx, accountId, expiresAt);
 
 describe('PressGuard (answers hold still after a login is shown)', () => {
   it('holds for about 700 ms', () => {
