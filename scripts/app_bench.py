@@ -42,6 +42,9 @@ def main(doc_path):
     scratch = pathlib.Path(tempfile.mkdtemp())
     vault = scratch / "vault"
     env = dict(os.environ, SPSE_AUTH_DATA_DIR=str(vault), SPSE_AUTH_TRACE_STARTUP="1")
+    # Each start timed to its close, which quits (not hides to the tray).
+    vault.mkdir(parents=True)
+    (vault / "settings.json").write_text('{"closeToTray": false}')
     for i in range(12):
         payload = f"otpauth://totp/Contoh{i}:pengguna{i}?secret=JBSWY3DPEHPK3PXP{'A' * (i % 4)}&issuer=Contoh{i}"
         subprocess.run([str(CLI), "add", "-"], input=payload, env=env, check=True,

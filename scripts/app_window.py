@@ -5,13 +5,16 @@ with --painted, to the line `startup: painted` the program prints on stderr
 once its first content is on screen (SPSE Auth prints it after the first
 codes are painted, when SPSE_AUTH_TRACE_STARTUP=1). With --close it then
 closes the window as a window manager would (WM_DELETE_WINDOW, what the
-title bar's close button sends) and waits for the program to exit.
+title bar's close button sends) and waits for the program to exit; with
+--close-to-tray instead it waits for the window to be hidden while the
+program runs on (SPSE Auth's close to the tray), then ends it (SIGTERM).
 
-Prints one JSON object: {"window_ms", "painted_ms", "exit_code"}; exits 1
+Prints one JSON object: {"window_ms", "painted_ms", "exit_code",
+"hidden_to_tray"}; exits 1
 (with the reason on stderr) when the window does not appear within
 --timeout seconds or the program does not exit cleanly after closing.
 
-Usage: app_window.py --title TITLE [--painted] [--close] [--timeout S] -- CMD [ARGS...]
+Usage: app_window.py --title TITLE [--painted] [--close | --close-to-tray] [--timeout S] -- CMD [ARGS...]
 Debian's python3 with python3-xlib (scripts/install-deps.sh installs it).
 """
 import argparse
@@ -51,6 +54,7 @@ def main():
     parser.add_argument("--title", required=True)
     parser.add_argument("--painted", action="store_true")
     parser.add_argument("--close", action="store_true")
+    parser.add_argument("--close-to-tray", action="store_true")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -98,7 +102,8 @@ def main():
         painted_ms = (painted_at[0] - started) * 1000
 
     exit_code = None
-    if args.close:
+    hidden = None
+    if args.close or args.close_to_tray:
         protocols = d.intern_atom("WM_PROTOCOLS")
         delete = d.intern_atom("WM_DELETE_WINDOW")
         event = protocol.event.ClientMessage(
@@ -106,6 +111,21 @@ def main():
         )
         window.send_event(event, event_mask=X.NoEventMask)
         d.flush()
+    if args.close_to_tray:
+        hide_by = time.monotonic() + 5
+        while window_named(d, args.title) is not None:
+            if child.poll() is not None:
+                fail(f"exited with {child.returncode} instead of hiding to the tray")
+            if time.monotonic() > hide_by:
+                fail("its window still shows 5 s after it was closed")
+            time.sleep(0.01)
+        time.sleep(0.5)
+        if child.poll() is not None:
+            fail(f"exited with {child.returncode} after hiding to the tray")
+        hidden = True
+        child.terminate()
+        child.wait()
+    elif args.close:
         try:
             exit_code = child.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -118,7 +138,7 @@ def main():
 
     print(json.dumps({"window_ms": round(window_ms, 1),
                       "painted_ms": None if painted_ms is None else round(painted_ms, 1),
-                      "exit_code": exit_code}))
+                      "exit_code": exit_code, "hidden_to_tray": hidden}))
 
 
 if __name__ == "__main__":

@@ -14,12 +14,15 @@ set -euo pipefail
 # The app (Tauri 2 on Linux) needs WebKitGTK 4.1 and libsoup 3 to build; Xvfb
 # gives it a display in the tests, webkit2gtk-driver drives it over WebDriver,
 # python3-xlib watches for its window and closes it as a window manager would.
+# The tray icon loads libayatana-appindicator3 at run time; python3-dbusmock's
+# notification_daemon records the app's notifications and clicks one in the
+# end-to-end tests.
 # Android (make android-check; docs/android.md), with no SDK or NDK here:
 # clang compiles ring's C for aarch64-linux-android (llvm-ar archives it), a
 # JDK runs kotlinc.
 packages=(build-essential pkg-config python3 python3-cryptography python3-venv ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver python3-xlib
+  xvfb xauth webkit2gtk-driver python3-xlib libayatana-appindicator3-1 python3-dbusmock
   clang llvm openjdk-17-jdk-headless)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 

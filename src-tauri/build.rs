@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "about",
     "set_foreground",
     "has_camera",
+    "push_status",
+    "ask_notifications",
 ];
 
 /// The linker flag of Android's 16 KB page size.

@@ -16,7 +16,12 @@
 #  6. the APK build's known failures (build_check.py: setup-android, SDK
 #     package names, the CLI path of Gradle's Rust task, Rust/npm version
 #     pairs, 16 KB pages, versionCode, kotlinOptions), each with a copy broken
-#     on that point refused.
+#     on that point refused;
+#  7. push (push_check.py): the UnifiedPush service in the plugin's manifest
+#     with the PUSH_EVENT filter, POST_NOTIFICATIONS, the connector in
+#     build.gradle.kts, the login notification's safety, R8's keep rules,
+#     each with a copy broken on that point refused (kotlinc, step 3,
+#     compiles the push Kotlin against the connector's stubs).
 #
 # Ends with `android-check: N checks passed`. Tools: the Rust target (added
 # here), clang, llvm-ar, a JDK (scripts/install-deps.sh), kotlinc, the Tauri
@@ -155,6 +160,12 @@ build_output=$(ls -t target/$TARGET/debug/build/spse-auth-app-*/output 2>/dev/nu
 build_log=$(/usr/bin/python3 android/check/build_check.py "$build_output") || { echo "$build_log"; fail "build check"; }
 echo "$build_log"
 ok "the workflow, Gradle and the locks would pass the steps the review found failing" "$(grep -c '^  ok:' <<<"$build_log")"
+
+# ---- 7. push ----
+step "push: the UnifiedPush service, permission, connector and notification"
+push_log=$(/usr/bin/python3 android/check/push_check.py) || { echo "$push_log"; fail "push check"; }
+echo "$push_log"
+ok "the plugin's push half is declared and built as the connector wants" "$(grep -c '^  ok:' <<<"$push_log")"
 
 echo
 echo "android-check: $passed checks passed ($((SECONDS - START)) s)"

@@ -6,8 +6,8 @@ Compiled together (JVM 1.8 target, as Gradle would):
 - the app's MainActivity (src-tauri/gen/android) and the TauriActivity that
   tauri's build script generated beside it (GENERATED, from the Rust check);
 - tauri's own Android sources that the plugin API is made of (annotations,
-  Invoke, JSObject, JSArray, PluginResult, Channel, Logger), from the tauri
-  crate in the cargo registry;
+  Invoke, JSObject, JSArray, PluginResult, Channel, Logger,
+  PermissionState), from the tauri crate in the cargo registry;
 - small stubs (android/stubs): the Android SDK, AndroidX, org.json and
   Jackson as Java declarations (kotlinc resolves against .java sources
   without compiling them), and the few tauri/wry classes not compiled from
@@ -32,7 +32,7 @@ TAURI_SOURCES = [
     "annotation/ActivityCallback.kt", "annotation/InvokeArg.kt", "annotation/Permission.kt",
     "annotation/PermissionCallback.kt", "annotation/PluginMethod.kt", "annotation/TauriPlugin.kt",
     "plugin/Invoke.kt", "plugin/JSObject.kt", "plugin/JSArray.kt", "plugin/PluginResult.kt",
-    "plugin/Channel.kt", "Logger.kt",
+    "plugin/Channel.kt", "Logger.kt", "PermissionState.kt",
 ]
 
 
@@ -53,7 +53,7 @@ def declarations(stub: Path) -> list:
     for line in stub.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("//") or not re.match(
-                r"(abstract |open |override |private |internal )*(class|object|fun|val|var)\b", line):
+                r"(abstract |open |override |private |protected |internal )*(class|object|fun|val|var)\b", line):
             continue
         found.append(line.split("{")[0].strip())
     return found

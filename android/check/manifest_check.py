@@ -29,9 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 A = "{http://schemas.android.com/apk/res/android}"
 ALL_DOMAINS = {"root", "file", "database", "sharedpref", "external"}
 DEEP_LINK_SCHEMES = {"otpauth", "otpauth-migration"}
-# Runtime ("dangerous") permissions the app may declare: the camera, for the
-# barcode scanner, asked for only when the user scans.
-RUNTIME_ALLOWED = {"android.permission.CAMERA"}
+# Runtime ("dangerous") permissions the app may declare, each from one
+# library: the camera, for the barcode scanner, asked for only when the user
+# scans; notifications (Android 13+), for login wake-ups, from the
+# spse-android plugin, asked for only by its askNotifications command.
+RUNTIME_ALLOWED = {
+    "android.permission.CAMERA": "tauri-plugin-barcode-scanner",
+    "android.permission.POST_NOTIFICATIONS": "tauri-plugin-spse-android",
+}
 RUNTIME_PERMISSIONS = {
     "android.permission.CAMERA", "android.permission.RECORD_AUDIO",
     "android.permission.READ_CONTACTS", "android.permission.WRITE_CONTACTS",
@@ -269,9 +274,10 @@ def check_permissions(p: Project) -> str:
     for name, sources in sorted(declared.items()):
         if name in RUNTIME_PERMISSIONS and name not in RUNTIME_ALLOWED:
             problems.append(f"{name} (from {', '.join(sources)})")
-    camera = declared.get("android.permission.CAMERA", [])
-    if camera and camera != ["tauri-plugin-barcode-scanner"]:
-        problems.append(f"CAMERA declared by {camera}, want only the barcode scanner's library")
+    for name, library in RUNTIME_ALLOWED.items():
+        sources = declared.get(name, [])
+        if sources and sources != [library]:
+            problems.append(f"{name} declared by {sources}, want only {library}")
     for feature in p.manifest.findall("uses-feature"):
         if attr(feature, "name") == "android.hardware.camera.any" and attr(feature, "required") != "false":
             problems.append("the camera is required (the app works without one: pictures)")
@@ -294,10 +300,23 @@ def check_permissions(p: Project) -> str:
     training_ask = main[main.find("private fun askForTheLocalNetworkInTrainingBuilds"):]
     training_ask = training_ask[:training_ask.find("\n  }\n") + 1]
     outside = main.replace(training_ask, "") if training_ask else main
-    kotlin = [outside] + [read(k) for k in sorted((ROOT / "android").rglob("*.kt"))
-                          if "node_modules" not in k.parts and "stubs" not in k.parts
-                          and "fixtures" not in k.parts and ".tauri" not in k.parts]
-    if any("requestPermissions" in k for k in kotlin):
+    # The plugin asks for notifications only in askNotifications, through
+    # the alias of POST_NOTIFICATIONS and nothing else.
+    kotlin = [outside]
+    for path in sorted((ROOT / "android").rglob("*.kt")):
+        if {"node_modules", "stubs", "fixtures", ".tauri"} & set(path.parts):
+            continue
+        text = read(path)
+        ask = text[text.find("fun askNotifications("):] if "fun askNotifications(" in text else ""
+        ask = ask[:ask.find("\n    }\n") + 1]
+        if ask:
+            declared_aliases = re.findall(r"Permission\(strings = \[([^\]]*)\], alias = (\w+)\)", text)
+            if "requestPermissionForAlias(NOTIFICATIONS," not in ask or declared_aliases != [
+                    ("Manifest.permission.POST_NOTIFICATIONS", "NOTIFICATIONS")]:
+                problems.append(f"{path.relative_to(ROOT)}: askNotifications asks for more than notifications")
+            text = text.replace(ask, "")
+        kotlin.append(text)
+    if any(re.search(r"request\w*Permission", k) for k in kotlin):
         problems.append("the app's Kotlin asks for a permission")
     if "requestPermissions" in training_ask and (
             "isCleartextTrafficPermitted" not in training_ask or "ACCESS_LOCAL_NETWORK" not in training_ask):
@@ -398,7 +417,7 @@ CHECKS = [
     ("no cleartext in release (training builds only)", check_no_cleartext),
     ("only the launcher activity exported", check_only_launcher_exported),
     ("otpauth links only, no TV launcher", check_links_and_no_tv),
-    ("camera the only runtime permission, asked by the scanner only", check_permissions),
+    ("camera and notifications the only runtime permissions, each asked in one place", check_permissions),
     ("no WebView debugging in release", check_no_webview_debugging),
     ("FLAG_SECURE on from the first frame", check_flag_secure),
     ("minSdk 24 for the barcode scanner", check_min_sdk),

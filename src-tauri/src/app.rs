@@ -32,6 +32,10 @@ use crate::views::{
 mod adding;
 /// The poller, the waiting logins and the answers.
 mod logins;
+/// OS notifications of logins and of the first close to the tray.
+mod notices;
+/// Push registrations (Android): each site told where to wake the app.
+mod push;
 
 pub use adding::{PREVIEW_TTL, PreviewEntry};
 pub use logins::{
@@ -39,6 +43,9 @@ pub use logins::{
     MAX_LOGIN_LIFE_MS, MAX_LOGINS_PER_ACCOUNT, MAX_SNOOZE_MINUTES,
 };
 use logins::{Logins, Poller};
+use notices::Notices;
+pub use notices::{TRAY_NOTICE, login_notice, tray_notice};
+pub use push::{PushEndpoint, PushReport, PushWanted};
 
 /// Event names, as `ipc.ts` lists them.
 pub mod events {
@@ -100,6 +107,43 @@ pub trait Host: Send + Sync + 'static {
     fn has_camera(&self) -> bool {
         false
     }
+    /// Whether the user sees the window now (shown and focused): a login
+    /// arriving while not is told by an OS notification. Phones are told
+    /// by their push handler instead, so by default always.
+    fn in_view(&self) -> bool {
+        true
+    }
+    /// Shows OS notification `id` (one of the same id is replaced); a
+    /// click on it shows the window on the waiting logins.
+    fn notify(&self, id: i32, title: &str, body: &str) {
+        let _ = (id, title, body);
+    }
+    /// Withdraws OS notification `id`, if it is still shown.
+    fn withdraw(&self, id: i32) {
+        let _ = id;
+    }
+    /// Starts the app, hidden, when the user logs in to the computer, or
+    /// no longer (desktop).
+    fn set_autostart(&self, on: bool) -> Result<(), AppError> {
+        let _ = on;
+        Ok(())
+    }
+    /// Phones: registers with the push connector the accounts in `wanted`
+    /// (each with its site's VAPID key) and no others; what it has then.
+    /// `None` where there is no push (desktop polls from the tray).
+    fn push_subscribe(&self, wanted: &[PushWanted]) -> Option<PushReport> {
+        let _ = wanted;
+        None
+    }
+    /// Phones: what the push connector has now (new endpoints arrive while
+    /// the app is closed).
+    fn push_report(&self) -> Option<PushReport> {
+        None
+    }
+    /// Phones: asks for the notification permission (Android 13+).
+    fn ask_notifications(&self) -> Option<PushReport> {
+        None
+    }
 }
 
 /// How the app is set up.
@@ -114,6 +158,10 @@ pub struct Options {
     pub trust_root: Option<PathBuf>,
     /// Whether the window starts visible (polling runs).
     pub visible: bool,
+    /// Whether polling goes on while the window is hidden: on desktop,
+    /// whose tray has no push service to wake it; not on phones, which a
+    /// site's push wakes (a hidden app's long polls would drain them).
+    pub poll_hidden: bool,
     /// Whether a training server may be reached over plain `http://`
     /// (after the user confirms it): false in an Android release build
     /// whose network security policy forbids cleartext.
@@ -141,6 +189,7 @@ impl Options {
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from),
             visible: true,
+            poll_hidden: !cfg!(any(target_os = "android", target_os = "ios")),
             cleartext: true,
         }
     }
@@ -200,6 +249,10 @@ pub struct App {
     restores: Mutex<Restores>,
     /// When each site's clock offset was last saved ([`CLOCK_SAVE_EVERY`]).
     clocks_saved: Mutex<HashMap<String, Instant>>,
+    /// The logins told by OS notifications.
+    notices: Mutex<Notices>,
+    /// What each account's site was told of its push endpoint this run.
+    pushes: Mutex<push::Pushes>,
 }
 
 impl std::fmt::Debug for App {
@@ -259,6 +312,8 @@ impl App {
             recovery: Mutex::new(Recovery::default()),
             restores: Mutex::new(restores),
             clocks_saved: Mutex::new(HashMap::new()),
+            notices: Mutex::new(Notices::default()),
+            pushes: Mutex::new(push::Pushes::default()),
         }))
     }
 
@@ -309,6 +364,7 @@ impl App {
             }
         }
         self.respawn();
+        self.sync_push(true);
     }
 
     // ---- helpers ----
@@ -345,6 +401,7 @@ impl App {
     fn changed(self: &Arc<Self>) {
         self.emit(events::ACCOUNTS_CHANGED, &());
         self.respawn();
+        self.sync_push(true);
     }
 
     fn stored(&self, id: &str) -> Result<StoredAccount, AppError> {
@@ -570,6 +627,10 @@ impl App {
 
     /// The `set_settings` command: saved beside the vault.
     pub fn set_settings(&self, settings: Settings) -> Result<Settings, AppError> {
+        // The start at login first: a setting saved is one that holds.
+        if lock(&self.settings).start_at_login != settings.start_at_login {
+            self.host.set_autostart(settings.start_at_login)?;
+        }
         let dir = &self.options.data_dir;
         let io =
             |e: std::io::Error| AppError::new(ErrorCode::Io, format!("settings: cannot save: {e}"));
@@ -613,7 +674,7 @@ fn shown(text: &str) -> String {
 }
 
 /// The settings saved beside the vault, defaults when none or unreadable.
-fn read_settings(dir: &Path) -> Settings {
+pub fn read_settings(dir: &Path) -> Settings {
     std::fs::read(dir.join("settings.json"))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())

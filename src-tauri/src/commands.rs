@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::error::{AppError, ErrorCode};
 use crate::views::{
     About, AccountsView, Added, CodesView, Decided, DecisionView, LoginView, ManualAccount,
-    Preview, RemovalCheck, Settings,
+    Preview, PushStatus, RemovalCheck, Settings,
 };
 
 /// The app's state as commands get it.
@@ -203,7 +203,26 @@ pub async fn about(state: AppState<'_>) -> Result<About, AppError> {
     Ok(state.about())
 }
 
-/// The window became visible (polling runs) or hidden (it stops).
+/// Whether a login reaches the user while the app is closed (Android:
+/// the push distributor and the notification permission; Settings says).
+#[tauri::command]
+pub async fn push_status(state: AppState<'_>) -> Result<PushStatus, AppError> {
+    Ok(state.push_status())
+}
+
+/// Asks for the notification permission (Android 13+), after the first
+/// enrollment's explanation or from Settings.
+#[tauri::command]
+pub async fn ask_notifications(state: AppState<'_>) -> Result<PushStatus, AppError> {
+    // The system's prompt waits for the user: off the async workers.
+    let app = Arc::clone(&state);
+    tauri::async_runtime::spawn_blocking(move || app.ask_notifications())
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("notifications: {e}")))
+}
+
+/// The window became visible (polling runs) or hidden (it stops on
+/// phones; desktop polls on from the tray).
 #[tauri::command]
 pub async fn set_foreground(state: AppState<'_>, visible: bool) -> Result<(), AppError> {
     trace_first_paint(visible);

@@ -116,6 +116,79 @@ impl<R: Runtime> Host for TauriHost<R> {
         let _ = on;
     }
 
+    #[cfg(desktop)]
+    fn in_view(&self) -> bool {
+        use tauri::Manager;
+        self.handle
+            .get_webview_window("main")
+            .is_some_and(|window| {
+                window.is_visible().unwrap_or(false)
+                    && window.is_focused().unwrap_or(false)
+                    && !window.is_minimized().unwrap_or(true)
+            })
+    }
+
+    #[cfg(desktop)]
+    fn notify(&self, id: i32, title: &str, body: &str) {
+        use tauri_plugin_notification::NotificationExt;
+        if let Err(error) = self
+            .handle
+            .notification()
+            .builder()
+            .id(id)
+            .title(title)
+            .body(body)
+            .action_type_id("login")
+            .show()
+        {
+            eprintln!("notification: {error}");
+        }
+    }
+
+    #[cfg(desktop)]
+    fn withdraw(&self, id: i32) {
+        use tauri_plugin_notification::NotificationExt;
+        let _ = self.handle.notification().remove_active(vec![id]);
+    }
+
+    #[cfg(desktop)]
+    fn set_autostart(&self, on: bool) -> Result<(), AppError> {
+        use tauri_plugin_autostart::ManagerExt;
+        let autostart = self.handle.autolaunch();
+        let done = if on {
+            autostart.enable()
+        } else {
+            autostart.disable()
+        };
+        done.map_err(|e| AppError::new(ErrorCode::Io, format!("start at login: {e}")))
+    }
+
+    #[cfg(target_os = "android")]
+    fn push_subscribe(&self, wanted: &[crate::app::PushWanted]) -> Option<crate::app::PushReport> {
+        use tauri_plugin_spse_android::{AndroidExt, PushInstance};
+        let wanted: Vec<PushInstance> = wanted
+            .iter()
+            .map(|w| PushInstance {
+                instance: w.instance.clone(),
+                vapid_key: w.vapid_key.clone(),
+            })
+            .collect();
+        let android = self.handle.android()?;
+        report(android.push_subscribe(&wanted))
+    }
+
+    #[cfg(target_os = "android")]
+    fn push_report(&self) -> Option<crate::app::PushReport> {
+        use tauri_plugin_spse_android::AndroidExt;
+        report(self.handle.android()?.push_state())
+    }
+
+    #[cfg(target_os = "android")]
+    fn ask_notifications(&self) -> Option<crate::app::PushReport> {
+        use tauri_plugin_spse_android::AndroidExt;
+        report(self.handle.android()?.ask_notifications())
+    }
+
     fn read_clipboard_image(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {
         let image = self.handle.clipboard().read_image().ok()?;
         Some((
@@ -124,4 +197,37 @@ impl<R: Runtime> Host for TauriHost<R> {
             Zeroizing::new(image.rgba().to_vec()),
         ))
     }
+}
+
+/// The push connector's state as the app reads it; an error (the glue
+/// failed) is a connector with nothing.
+#[cfg(target_os = "android")]
+fn report(
+    state: Result<tauri_plugin_spse_android::PushState, tauri_plugin_spse_android::Error>,
+) -> Option<crate::app::PushReport> {
+    let state = match state {
+        Ok(state) => state,
+        Err(error) => {
+            eprintln!("push: {error}");
+            return Some(crate::app::PushReport {
+                distributor: None,
+                notifications: "prompt".to_owned(),
+                endpoints: Vec::new(),
+            });
+        }
+    };
+    Some(crate::app::PushReport {
+        distributor: state.distributor,
+        notifications: state.notifications,
+        endpoints: state
+            .endpoints
+            .into_iter()
+            .map(|e| crate::app::PushEndpoint {
+                instance: e.instance,
+                endpoint: e.endpoint,
+                p256dh: e.p256dh,
+                auth: e.auth,
+            })
+            .collect(),
+    })
 }

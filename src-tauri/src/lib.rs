@@ -15,6 +15,8 @@ pub mod error;
 pub mod host;
 #[cfg(mobile)]
 mod links;
+#[cfg(desktop)]
+pub mod tray;
 pub mod views;
 
 use std::sync::Arc;
@@ -33,6 +35,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     // Keystore-backed store needs when the vault opens.
     #[cfg(target_os = "android")]
     let builder = builder.plugin(tauri_plugin_spse_android::init());
+    // The tray's notifications, and the start at login, hidden.
+    #[cfg(desktop)]
+    let builder =
+        builder
+            .plugin(tauri_plugin_notification::init())
+            .plugin(tauri_plugin_autostart::init(
+                tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+                Some(vec![tray::HIDDEN_ARG]),
+            ));
     builder.invoke_handler(tauri::generate_handler![
         commands::platform,
         commands::accounts,
@@ -56,6 +67,8 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::about,
         commands::set_foreground,
         commands::has_camera,
+        commands::push_status,
+        commands::ask_notifications,
     ])
 }
 
@@ -98,16 +111,39 @@ fn keystore<R: tauri::Runtime>(
     spse_vault::Keystore::platform()
 }
 
+/// Desktop: closing the window hides it to the tray (when the setting is
+/// on and there is a tray), saying so the first time; polls go on.
+#[cfg(desktop)]
+fn on_window_event<R: tauri::Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    let tauri::WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    let handle = window.app_handle();
+    let has_tray = handle.try_state::<tray::Tray>().is_some_and(|t| t.0);
+    let Some(app) = handle.try_state::<Arc<app::App>>() else {
+        return;
+    };
+    if has_tray && app.settings().close_to_tray {
+        api.prevent_close();
+        let _ = window.hide();
+        app.set_foreground(false);
+        app.closed_to_tray();
+    }
+}
+
 /// Starts the app: opens the vault (`SPSE_AUTH_DATA_DIR` or the platform
 /// data folder's `spse-auth`, as the CLI), settles interrupted enrollments,
-/// and polls the sites while the window is visible.
+/// and polls the sites while the window is visible (on desktop from the
+/// tray too, telling each login by a notification).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let base = tauri::Builder::default();
     // First of all plugins: a second start hands over to the first and
     // exits before it opens the vault or polls a site.
     #[cfg(desktop)]
-    let base = base.plugin(tauri_plugin_single_instance::init(show_first_window));
+    let base = base
+        .plugin(tauri_plugin_single_instance::init(show_first_window))
+        .on_window_event(on_window_event);
     let result = builder(base)
         .setup(|tauri_app| {
             let host = Arc::new(host::TauriHost::new(tauri_app.handle().clone()));
@@ -120,8 +156,23 @@ pub fn run() {
                 options.data_dir = dir;
             }
             options.cleartext = host.cleartext_permitted();
+            // The tray first: started at login (`--hidden`), the window
+            // stays hidden only when there is a tray to bring it back.
+            #[cfg(desktop)]
+            {
+                let handle = tauri_app.handle();
+                let tray = tray::build(handle, app::read_settings(&options.data_dir).language);
+                let hidden = tray.is_some() && std::env::args().any(|a| a == tray::HIDDEN_ARG);
+                tauri_app.manage(tray::Tray(tray.is_some()));
+                if hidden && let Some(window) = tauri_app.get_webview_window("main") {
+                    let _ = window.hide();
+                    options.visible = false;
+                }
+            }
             let app = app::App::open(options, keystore(tauri_app.handle()), host)?;
             tauri_app.manage(Arc::clone(&app));
+            #[cfg(desktop)]
+            tray::on_notice_click(tauri_app.handle(), &app);
             #[cfg(mobile)]
             links::listen(tauri_app.handle(), &app);
             tauri::async_runtime::spawn(async move { app.start().await });

@@ -423,6 +423,15 @@ pub struct Settings {
     /// FLAG_SECURE on Android.
     #[serde(default = "yes")]
     pub screenshot_protection: bool,
+    /// Desktop: closing the window hides it to the tray, where polling
+    /// goes on and a login raises an OS notification; Quit is in the
+    /// tray's menu. On by default: a login must find the user.
+    #[serde(default = "yes")]
+    pub close_to_tray: bool,
+    /// Desktop: the app starts hidden in the tray when the user logs in
+    /// to the computer (`tauri-plugin-autostart`).
+    #[serde(default)]
+    pub start_at_login: bool,
 }
 
 fn yes() -> bool {
@@ -435,8 +444,39 @@ impl Default for Settings {
             language: Language::System,
             theme: Theme::System,
             screenshot_protection: true,
+            close_to_tray: true,
+            start_at_login: false,
         }
     }
+}
+
+/// Whether a login can reach the user while the app is closed (the
+/// `push_status` command): on Android through a UnifiedPush distributor
+/// and the notification permission; desktop has no push (it polls from
+/// the tray) and answers [`PushState::Unavailable`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushStatus {
+    /// What holds push back, if anything.
+    pub state: PushState,
+    /// The distributor app's name (e.g. ntfy), when there is one.
+    pub distributor: Option<String>,
+}
+
+/// See [`PushStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PushState {
+    /// Logins wake the phone.
+    On,
+    /// No UnifiedPush distributor app is installed.
+    NoDistributor,
+    /// The user refused notifications.
+    NotificationsDenied,
+    /// Notifications were not asked for yet (Android 13+).
+    NotificationsUnasked,
+    /// No push on this platform.
+    Unavailable,
 }
 
 /// One third-party licence.

@@ -487,6 +487,8 @@ async fn settings_are_kept_beside_the_vault() {
         language: Language::Id,
         theme: Theme::Dark,
         screenshot_protection: false,
+        close_to_tray: false,
+        start_at_login: true,
     };
     // Screenshot protection (FLAG_SECURE on Android) is on from the start
     // by default and follows the setting.

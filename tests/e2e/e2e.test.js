@@ -12,6 +12,7 @@ import os from 'node:os';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import QRCode from 'qrcode';
 import { Processes, assertNoSurvivors, describeProcess, withTimeout } from './processes.js';
@@ -44,6 +45,7 @@ let app;
 /** Latency samples, in ms. */
 const sheetLatency = [];
 const approveLatency = [];
+const noticeLatency = [];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,6 +112,8 @@ after(async () => {
 // ---- steps with screenshots ----
 
 let scenario = 'setup';
+/** False while the app's window is hidden in the tray (scenario 10). */
+let appInView = true;
 let stepNo = 0;
 
 function begin(name) {
@@ -121,7 +125,10 @@ async function snap(label) {
   const prefix = join(shots, `${scenario}-${String(stepNo).padStart(2, '0')}-${label}`);
   const appShot = `${prefix}-app.png`;
   const browserShot = `${prefix}-browser.png`;
-  try { writeFileSync(appShot, await app.screenshot()); } catch { /* the app may be gone */ }
+  // A hidden window has nothing to capture (WebKitWebDriver waits 30 s for it).
+  if (appInView) {
+    try { writeFileSync(appShot, await app.screenshot()); } catch { /* the app may be gone */ }
+  }
   try { await page.screenshot({ path: browserShot }); } catch { /* likewise */ }
   return { appShot, browserShot };
 }
@@ -556,6 +563,98 @@ scenarioTest('9 bad input and faults', async () => {
   await approveOnce();
 });
 
+// ---- 10: the window in the tray; a login found by a notification ----
+
+const NOTIFY = ['--session', '--dest', 'org.freedesktop.Notifications', '--object-path', '/org/freedesktop/Notifications'];
+const gdbus = (...args) => execFileSync('gdbus', ['call', ...NOTIFY, ...args], { env: procs.env(), encoding: 'utf8', timeout: 5_000 });
+const x11 = (...args) => execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'x11.py'), ...args], { encoding: 'utf8', timeout: 5_000 }).trim();
+
+/** The notification daemon's log: each Notify as [id, summary, body] (ids count from 1, as the mock gives them), and the ids closed. */
+function notices(log) {
+  const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+  const shown = [];
+  const closed = [];
+  for (const line of text.split('\n')) {
+    const notify = /^[\d.]+ Notify "[^"]*" \d+ "[^"]*" "([^"]*)" "([^"]*)"/.exec(line);
+    if (notify) shown.push([shown.length + 1, notify[1], notify[2]]);
+    const close = /^[\d.]+ CloseNotification (\d+)/.exec(line);
+    if (close) closed.push(Number(close[1]));
+  }
+  return { shown, closed };
+}
+
+async function until(what, test, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = test();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+scenarioTest('10 in the tray, a login is found by a notification', async () => {
+  begin('10-tray');
+  const log = join(scratch, 'notifications.log');
+  // A notification server that records every call and clicks when told
+  // (python3-dbusmock's template), on the suite's private session bus.
+  const daemon = procs.spawn('/usr/bin/python3', ['-m', 'dbusmock', '--template', 'notification_daemon',
+    '--parameters', JSON.stringify({ capabilities: 'actions body' }), '--logfile', log]);
+  try {
+    await step('the notification server is up', () => until('the server', () => {
+      try { return gdbus('--method', 'org.freedesktop.Notifications.GetServerInformation').includes('mock-notify'); } catch { return false; }
+    }, 10_000));
+    for (let run = 0; run < 3; run++) {
+      await step('closing the window hides it to the tray', async () => {
+        x11('close', 'SPSE Auth');
+        await until('the window hidden', () => x11('viewable', 'SPSE Auth') === 'false', 5_000);
+        appInView = false;
+        await sleep(300);
+        assert.equal(procs.alive().filter(isApp).length, 1, 'the app runs on in the tray');
+        if (run === 0) {
+          await until('the word on the first close', () => notices(log).shown.find(([, title]) => /tetap berjalan di baki sistem/.test(title)), 2_000);
+        }
+      });
+      await step('browser logs out', logout);
+      const [id, number] = await step('browser logs in: a notification within 2 s', async () => {
+        const before = notices(log).shown.length;
+        const start = Date.now();
+        await login('PPK2');
+        const found = await until('the login notification',
+          () => notices(log).shown.slice(before).find(([, title]) => title.startsWith('Permintaan login: PPK2 di ')), 2_000);
+        noticeLatency.push(Date.now() - start);
+        await page.waitForURL('**/login/wait');
+        const n = (await page.locator('#number').textContent()).trim();
+        assert.ok(!found[1].includes(n) && !found[2].includes(` ${n}`), `no number in the notification: ${found}`);
+        assert.ok(found[2].includes(new URL(base).host), `the checked address in its body: ${found[2]}`);
+        assert.equal(x11('viewable', 'SPSE Auth'), 'false', 'the window stayed hidden');
+        return [found[0], n];
+      });
+      await step('clicking it shows the window on Authorize login?', async () => {
+        gdbus('--method', 'org.freedesktop.DBus.Mock.EmitSignal', 'org.freedesktop.Notifications', 'ActionInvoked', 'us', `[<uint32 ${id}>, <'default'>]`);
+        await until('the window shown', () => x11('viewable', 'SPSE Auth') === 'true', 5_000);
+        appInView = true;
+        await app.waitText(/Authorize login\?/, 5_000);
+        assert.match(await app.text(), /PPK2/);
+      });
+      await step('app: number typed, Ya, browser reaches Beranda', async () => {
+        await app.sendKeys('#login-number', number);
+        await app.click('Ya');
+        await page.waitForURL('**/beranda', { timeout: 10_000 });
+        await page.getByText('Selamat datang, PPK2').waitFor();
+      });
+      await step('the answered login\'s notification is withdrawn', async () => {
+        await app.waitText(/Login PPK2 diterima/);
+        await until('CloseNotification', () => notices(log).closed.includes(id), 3_000);
+        await app.click('OK');
+      });
+    }
+  } finally {
+    appInView = true;
+    assertNoSurvivors(await procs.end((p) => p.pid === daemon.pid || p.ppid === daemon.pid), 'stopping the notification server');
+  }
+});
+
 // ---- latencies: target/e2e/latency.md, and docs/benchmarks.md under make bench ----
 
 function writeLatencies() {
@@ -568,6 +667,9 @@ function writeLatencies() {
     `| Login created in the browser → Authorize login? visible in the app | ${sheetLatency.length} | ${p50(sheetLatency)} ms | ${max(sheetLatency)} ms | < 1 s |`,
     `| Ya tapped in the app → the browser on Beranda | ${approveLatency.length} | ${p50(approveLatency)} ms | ${max(approveLatency)} ms | < 0.5 s |`,
   ];
+  if (noticeLatency.length > 0) {
+    lines.push(`| Login created in the browser → the OS notification, window hidden in the tray | ${noticeLatency.length} | ${p50(noticeLatency)} ms | ${max(noticeLatency)} ms | ≤ 1 s |`);
+  }
   const table = lines.join('\n') + '\n';
   writeFileSync(join(shots, 'latency.md'), table);
   console.log(`latencies:\n${table}`);

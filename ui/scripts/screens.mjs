@@ -211,7 +211,17 @@ const screens = [
     ready: 'dialog[open] .btn.danger',
   },
   { name: 'startup-error', query: 'mock=keystore', ready: '.startup' },
-  { name: 'settings', query: 'mock=main', steps: (p) => p.click(SETTINGS), ready: '.switch', wide: true },
+  // A desktop (Linux): screenshot protection's hint, then the tray: keep running when closed, start at login.
+  { name: 'settings', query: 'mock=main', steps: (p) => p.click(SETTINGS), ready: '#s-start', wide: true },
+  { name: 'settings-large', query: 'mock=main&text=large', steps: (p) => p.click(SETTINGS), ready: '#s-start' },
+  // Android: "Pemberitahuan login", whether login requests reach the phone while the app is closed, in each state.
+  { name: 'settings-android-on', query: 'mock=main&platform=android&push=on', steps: (p) => p.click(SETTINGS), ready: '.push-icon.ok' },
+  { name: 'settings-android-nodistributor', query: 'mock=main&platform=android&push=noDistributor', steps: (p) => p.click(SETTINGS), ready: '.push-icon.warn' },
+  { name: 'settings-android-nodistributor-large', query: 'mock=main&platform=android&push=noDistributor&text=large', steps: (p) => p.click(SETTINGS), ready: '.push-icon.warn' },
+  { name: 'settings-android-unasked', query: 'mock=main&platform=android&push=notificationsUnasked', steps: (p) => p.click(SETTINGS), ready: '.push .allow' },
+  { name: 'settings-android-denied', query: 'mock=main&platform=android&push=notificationsDenied', steps: (p) => p.click(SETTINGS), ready: '.push-icon.warn' },
+  // The first account on an SPSE site, on a phone the system has not asked about notifications yet: "Izinkan pemberitahuan?".
+  { name: 'notify-dialog', query: 'mock=empty&platform=android&push=notificationsUnasked', steps: (p) => enrollByPhoto(p), ready: 'dialog[open] #notify-title' },
   // F-16: on Windows (and macOS) the window is left out of screenshots and screen sharing; the hint says so.
   { name: 'settings-windows', query: 'mock=main&platform=windows', steps: (p) => p.click(SETTINGS), ready: '.switch' },
   {
@@ -235,6 +245,19 @@ const SHEET = /mock=(login|expire|weak|pair|twins)\b/;
 
 /** Waits until the sheet's answers take presses (the hold after they appear is over). */
 const armed = (p) => p.waitForSelector('dialog[open] .answers:not(.held)');
+
+/** A tiny PNG the mock reads as an SPSE activation QR (on android, sent as base64). */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+/** Android: an account added from a photo of its activation QR ("Tambah akun", the photo, "Tambah"), up to "Akun pada … berhasil ditambahkan". */
+async function enrollByPhoto(page) {
+  await page.click('.empty .btn, .fab:visible');
+  await page.waitForSelector('.scan');
+  await page.setInputFiles('input[type=file]', { name: 'aktivasi.png', mimeType: 'image/png', buffer: PNG });
+  await page.waitForSelector('.preview');
+  await page.click('.add-btn:not(.held)');
+  await page.waitForSelector('.big-icon.ok');
+}
 
 async function readText(page, text) {
   await page.click(ADD);
@@ -277,6 +300,7 @@ async function runCombo({ size, theme, lang }) {
     try {
       await page.goto(`${base}?${s.query}&lang=${lang}&theme=${theme}`);
       await page.waitForSelector('.bar');
+      if (s.query.includes('text=')) await page.waitForSelector('html[data-text]', { state: 'attached' });
       if (SHEET.test(s.query)) await page.waitForSelector('dialog[open]');
       else await page.waitForFunction(() => !document.querySelector('.loading'));
       if (s.steps) await s.steps(page);
@@ -434,6 +458,32 @@ const phoneScreens = [
     targets: ['.bar .title', '.scan-notice .btn', '.scan'],
   },
   { name: 'startup-error', query: 'mock=keystore', ready: '.startup', targets: ['.bar .title', '#startup-title', '.startup .btn'] },
+  // "Pemberitahuan login" at 130 % text: the state, what to do, and "Izinkan pemberitahuan" on screen.
+  {
+    name: 'settings-nodistributor-large',
+    query: 'mock=main&push=noDistributor&text=large',
+    steps: (p) => p.click(SETTINGS),
+    ready: '.push-icon.warn',
+    targets: ['.bar .title', '#push-title', '.push-icon', '.push-text'],
+  },
+  {
+    name: 'settings-unasked-large',
+    query: 'mock=main&push=notificationsUnasked&text=large',
+    steps: (p) => p.click(SETTINGS),
+    ready: '.push .allow',
+    targets: ['.bar .title', '.push-text', '.push .allow'],
+  },
+  // "Izinkan pemberitahuan?" after the first account, at 100 and 130 % text: both answers on screen.
+  ...[
+    ['', ''],
+    ['-large', '&text=large'],
+  ].map(([size, text]) => ({
+    name: `notify-dialog${size}`,
+    query: `mock=empty&push=notificationsUnasked${text}`,
+    steps: (p) => enrollByPhoto(p),
+    ready: 'dialog[open] #notify-title',
+    targets: ['#notify-title', '#notify-desc', 'dialog[open] .allow', 'dialog[open] .later'],
+  })),
 ];
 
 /** Where the system draws over the web view: CSS px of the phone's screen (the web view's viewport starts at 0,0). */
@@ -1137,8 +1187,67 @@ async function checkSettings() {
       await page.click(SETTINGS);
       const hint = (await page.textContent('#s-shot-hint')).trim();
       if (!want.test(hint)) fail(`on ${platform} (${lang}) the hint says "${hint}"`);
+      // The tray on desktop only; "Pemberitahuan login" on Android only.
+      const tray = !!(await page.$('#s-tray')) && !!(await page.$('#s-start'));
+      const push = !!(await page.$('.push'));
+      if (tray !== (platform !== 'android')) fail(`on ${platform} the tray switches are ${tray ? 'shown' : 'missing'}`);
+      if (push !== (platform === 'android')) fail(`on ${platform} the login notifications card is ${push ? 'shown' : 'missing'}`);
       await page.close();
     }
+
+    // The tray switches save what they say: closeToTray on by default, startAtLogin off.
+    const desk = await context.newPage();
+    await desk.goto(`${base}?mock=main&lang=id&theme=light`);
+    await desk.waitForSelector('.row');
+    await desk.click(SETTINGS);
+    if (!(await desk.isChecked('#s-tray')) || (await desk.isChecked('#s-start'))) fail('the tray switches do not start as closeToTray on, startAtLogin off');
+    await desk.click('#s-tray');
+    await desk.click('#s-start');
+    await desk.waitForFunction(() => globalThis.__mock.saved.length === 2);
+    const saved = await desk.evaluate(() => globalThis.__mock.saved.at(-1));
+    if (saved.closeToTray !== false || saved.startAtLogin !== true) fail(`the tray switches saved ${JSON.stringify(saved)}`);
+    await desk.close();
+
+    // "Izinkan pemberitahuan" in Settings: the system's prompt, then the new state in words.
+    const phone = await context.newPage();
+    await phone.goto(`${base}?mock=main&platform=android&push=notificationsUnasked&lang=id&theme=light`);
+    await phone.waitForSelector('.row');
+    await phone.click(SETTINGS);
+    await phone.click('.push .allow');
+    await phone.waitForSelector('.push-icon.ok', { timeout: 3000 }).catch(() => fail('"Izinkan pemberitahuan" did not show the new state'));
+    const said = (await phone.textContent('.push-state')).trim();
+    if (!/Aktif/.test(said) || !/ntfy/.test(said)) fail(`after "Izinkan pemberitahuan" the card says "${said}"`);
+    if (await phone.$('.push .allow')) fail('"Izinkan pemberitahuan" stays after the user answered');
+    await phone.close();
+
+    // The dialog after the first SPSE account: on Android when not asked yet, once a run; never on desktop.
+    const first = await context.newPage();
+    await first.goto(`${base}?mock=empty&platform=android&push=notificationsUnasked&lang=id&theme=light`);
+    await first.waitForSelector('.empty');
+    await enrollByPhoto(first);
+    await first.waitForSelector('dialog[open] #notify-title', { timeout: 3000 }).catch(() => fail('no "Izinkan pemberitahuan?" after the first account'));
+    await first.click('dialog[open] .allow');
+    await first.waitForFunction(() => !document.querySelector('dialog[open]'), null, { timeout: 3000 }).catch(() => fail('"Izinkan" left the dialog open'));
+    if ((await first.evaluate(() => globalThis.__mock.asks)) !== 1) fail('"Izinkan" did not ask the system');
+    await first.click('.result .btn.big');
+    await enrollByPhoto(first);
+    // The dialog comes a moment after the success (AddView's OFFER_AFTER_MS, 1.2 s).
+    await first.waitForTimeout(1600);
+    if (await first.$('dialog[open]')) fail('"Izinkan pemberitahuan?" offered twice in one run');
+    await first.close();
+
+    const desktop = await context.newPage();
+    await desktop.goto(`${base}?mock=empty&lang=id&theme=light`);
+    await desktop.waitForSelector('.empty');
+    await desktop.click('.empty .btn');
+    await desktop.fill('#qr-text', 'spse');
+    await desktop.click('.text-form button[type=submit]');
+    await desktop.click('.add-btn:not(.held)');
+    await desktop.waitForSelector('.big-icon.ok');
+    await desktop.waitForTimeout(1600);
+    if (await desktop.$('dialog[open]')) fail('"Izinkan pemberitahuan?" offered on desktop');
+    if ((await desktop.evaluate(() => globalThis.__mock.pushStatus)) !== 0) fail('push_status asked on desktop after an account was added');
+    await desktop.close();
   } catch (err) {
     fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
   } finally {

@@ -3,7 +3,10 @@
 // The page's query picks the data: `?mock=<scenario>&lang=id|en&theme=light|dark&platform=linux|android`,
 // and on android `&camera=none|denied` (no camera, or the permission refused), `&site=long` (a long
 // site name in the login sheet; `&site=training` a training server on the LAN that names itself like a
-// ministry's LPSE), `&text=large` (text 130 %, as Android's largest font size), `&text=xlarge` (150 %).
+// ministry's LPSE), `&text=large` (text 130 %, as Android's largest font size), `&text=xlarge` (150 %),
+// `&push=on|noDistributor|notificationsDenied|notificationsUnasked|unavailable` (what `push_status`
+// answers there; `on` by default, through "ntfy"; desktop always `unavailable`) and `&ask=deny` (the user
+// refuses the system's notification prompt; by default it is allowed).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
@@ -15,6 +18,8 @@ import type {
   IpcError,
   LoginView,
   Preview,
+  PushState,
+  PushStatus,
   RemovalCheck,
   Settings,
   SiteView,
@@ -108,7 +113,25 @@ let settings: Settings = {
   language: (q.get('lang') as Settings['language']) ?? 'system',
   theme: (q.get('theme') as Settings['theme']) ?? 'system',
   screenshotProtection: true,
+  closeToTray: true,
+  startAtLogin: false,
 };
+
+const PUSH_STATES: PushState[] = ['on', 'noDistributor', 'notificationsDenied', 'notificationsUnasked', 'unavailable'];
+/** What `push_status` answers: desktop has no push; on android `&push=` picks the state (`on` by default). */
+let push: PushStatus = (() => {
+  if (q.get('platform') !== 'android') return { state: 'unavailable', distributor: null };
+  const asked = q.get('push') as PushState | null;
+  const state = asked && PUSH_STATES.includes(asked) ? asked : 'on';
+  return { state, distributor: state === 'on' ? 'ntfy' : null };
+})();
+
+/** `ask_notifications`: the system's prompt, allowed (or refused with `&ask=deny`), once asked it is not asked again. */
+function askNotifications(): PushStatus {
+  if (push.state !== 'notificationsUnasked') return push;
+  push = q.get('ask') === 'deny' ? { state: 'notificationsDenied', distributor: null } : { state: 'on', distributor: 'ntfy' };
+  return push;
+}
 
 function login(expiresInMs: number, numberMatch: boolean, extra: Partial<LoginView> = {}): LoginView {
   const now = Date.now();
@@ -246,6 +269,11 @@ const record = {
   decided: [] as Array<{ accountId: string; tx: string; decision: string; at: number }>,
   /** Every `snooze_logins` call ("Nanti" and "Tampilkan lagi"), in order. */
   snoozed: [] as Array<{ accountId: string; minutes: number; at: number }>,
+  /** How many times `push_status` and `ask_notifications` were called. */
+  pushStatus: 0,
+  asks: 0,
+  /** Every settings object `set_settings` saved, in order. */
+  saved: [] as Settings[],
 };
 (globalThis as { __mock?: typeof record }).__mock = record;
 /** Lets the screens suite send an event as the Rust side would (a `link` opened on the phone). */
@@ -274,7 +302,14 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       return settings;
     case 'set_settings':
       settings = args.settings as Settings;
+      record.saved.push(settings);
       return settings;
+    case 'push_status':
+      record.pushStatus += 1;
+      return push;
+    case 'ask_notifications':
+      record.asks += 1;
+      return askNotifications();
     case 'accounts':
       record.accountsCalls += 1;
       // `mock=keystore`: the vault cannot be opened (the phone's Keystore failed at start); `&recover=1`: Coba lagi works.

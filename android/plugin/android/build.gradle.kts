@@ -32,5 +32,9 @@ kotlin {
 
 dependencies {
     implementation("androidx.appcompat:appcompat:1.7.1")
+    // UnifiedPush (Web Push wake-ups through the distributor the user
+    // installed): registration, RFC 8291 keys and decryption. Pinned: its
+    // API changed within 3.x (make android-check compiles against stubs of it).
+    implementation("org.unifiedpush.android:connector:3.3.5")
     implementation(project(":tauri-android"))
 }

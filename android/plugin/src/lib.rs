@@ -10,7 +10,13 @@
 //!   release builds may not, unless built as a training build (docs/android.md);
 //! - says whether the phone has a camera ([`Android::has_camera`]);
 //! - puts a code on the clipboard marked sensitive and clears it without
-//!   reading the clipboard ([`Android::copy_sensitive`], [`Android::clear_copied`]).
+//!   reading the clipboard ([`Android::copy_sensitive`], [`Android::clear_copied`]);
+//! - registers each enrolled account for Web Push wake-ups through
+//!   UnifiedPush and reports the endpoints the sites must be given
+//!   ([`Android::push_subscribe`], [`Android::push_state`]), asks for the
+//!   notification permission ([`Android::ask_notifications`]); its push
+//!   service turns a wake-up into a notification that opens the app, with
+//!   no Rust involved (docs/android.md, Push).
 //!
 //! No command is exposed to the web view: only the app's Rust side calls it.
 //! A plugin that cannot be loaded does not stop the app: it starts without
@@ -19,6 +25,7 @@
 //! platforms the plugin does nothing and answers as a phone without those
 //! features would.
 
+use serde::{Deserialize, Serialize};
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{Manager, Runtime};
 
@@ -55,6 +62,80 @@ struct Camera {
 #[derive(serde::Serialize)]
 struct CopyArgs<'a> {
     text: &'a str,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Serialize)]
+struct PushSubscribeArgs<'a> {
+    instances: &'a [PushInstance],
+}
+
+/// One account that wants Web Push wake-ups: a UnifiedPush registration.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushInstance {
+    /// The account id (the registration's instance).
+    pub instance: String,
+    /// The site's VAPID public key: base64url of the 65-byte uncompressed
+    /// P-256 point (87 characters), as the site announces it.
+    pub vapid_key: String,
+}
+
+/// Where a site pushes an account's wake-ups (RFC 8030 endpoint and the
+/// RFC 8291 keys it encrypts to), as the distributor gave it.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+pub struct PushEndpoint {
+    /// The account id.
+    pub instance: String,
+    /// The push resource URL: a capability (whoever has it may push).
+    pub endpoint: String,
+    /// The connector's P-256 public key, base64url, uncompressed.
+    pub p256dh: String,
+    /// The RFC 8291 auth secret, base64url.
+    pub auth: String,
+}
+
+/// Redacts the endpoint and the auth secret: both let anyone push to the
+/// phone, and a log must not hand them out.
+impl std::fmt::Debug for PushEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushEndpoint")
+            .field("instance", &self.instance)
+            .field("endpoint", &"<redacted>")
+            .field("p256dh", &self.p256dh)
+            .field("auth", &"<redacted>")
+            .finish()
+    }
+}
+
+/// An account whose registration failed, with the connector's reason
+/// (`INTERNAL_ERROR`, `NETWORK`, `ACTION_REQUIRED`, `VAPID_REQUIRED`) or
+/// the plugin's (`VAPID_INVALID`: the key was refused before sending;
+/// `NO_WEBPUSH_KEYS`: a distributor of the older spec gave no keys).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct PushFailure {
+    /// The account id.
+    pub instance: String,
+    /// Why, in the words above.
+    pub reason: String,
+}
+
+/// What push can do on this phone now.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct PushState {
+    /// The package of the distributor app (ntfy, Sunup...) that has
+    /// answered a registration; `None` while none is installed, chosen, or
+    /// has answered yet.
+    pub distributor: Option<String>,
+    /// `granted`, `denied` (refused, or off in Settings) or `prompt` (may
+    /// be asked, Android 13+).
+    pub notifications: String,
+    /// The endpoints to give the sites, one per registered account.
+    #[serde(default)]
+    pub endpoints: Vec<PushEndpoint>,
+    /// The registrations that failed.
+    #[serde(default)]
+    pub failed: Vec<PushFailure>,
 }
 
 /// The Android side of the app.
@@ -150,6 +231,64 @@ impl<R: Runtime> Android<R> {
     }
 }
 
+impl<R: Runtime> Android<R> {
+    /// Registers one UnifiedPush instance per account in `wanted` (with the
+    /// distributor in use, or the phone's default, which may ask the user
+    /// to choose one) and unregisters the others. Answers with the state;
+    /// the endpoints come later from the distributor and show in a later
+    /// [`Android::push_state`]. It may wait for the user's choice: call it
+    /// from a blocking task, never the main thread. Elsewhere there is no
+    /// UnifiedPush: an error.
+    pub fn push_subscribe(&self, wanted: &[PushInstance]) -> Result<PushState, Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<PushState>(
+                    "pushSubscribe",
+                    PushSubscribeArgs { instances: wanted },
+                )
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = wanted;
+            Err(Error::Plugin("push wake-ups need Android".into()))
+        }
+    }
+
+    /// The push state: distributor, notification permission, the endpoints
+    /// the distributor gave, the failures. Elsewhere: an error.
+    pub fn push_state(&self) -> Result<PushState, Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<PushState>("pushState", ())
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            Err(Error::Plugin("push wake-ups need Android".into()))
+        }
+    }
+
+    /// Asks for the notification permission (Android 13+, if it may still
+    /// be asked: Android shows its prompt at most twice) and answers with
+    /// the state once the user has. Waits for the user: not from the main
+    /// thread. Elsewhere: an error.
+    pub fn ask_notifications(&self) -> Result<PushState, Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<PushState>("askNotifications", ())
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            Err(Error::Plugin("push wake-ups need Android".into()))
+        }
+    }
+}
+
 /// The Android side from any Tauri handle.
 pub trait AndroidExt<R: Runtime> {
     /// The Android side, if the plugin is registered.
@@ -188,4 +327,81 @@ pub fn init<R: Runtime>() -> TauriPlugin<R> {
             Ok(())
         })
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri::ipc::{InvokeResponseBody, IpcResponse};
+
+    /// JSON read as `run_mobile_plugin` reads the Kotlin half's answer
+    /// (serde_json, through tauri's IPC body: no JSON crate of our own).
+    fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        InvokeResponseBody::from(json.to_owned())
+            .deserialize()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_push_state_of_the_kotlin_half_deserialises() {
+        let state: PushState = from_json(
+            r#"{
+                "distributor": "io.heckel.ntfy",
+                "notifications": "granted",
+                "endpoints": [{"instance": "acc-1", "endpoint": "https://ntfy.example/upAbc?up=1",
+                               "p256dh": "BPk", "auth": "c2Vj"}],
+                "failed": [{"instance": "acc-2", "reason": "VAPID_REQUIRED"}]
+            }"#,
+        );
+        assert_eq!(state.distributor.as_deref(), Some("io.heckel.ntfy"));
+        assert_eq!(state.notifications, "granted");
+        assert_eq!(
+            state.endpoints,
+            vec![PushEndpoint {
+                instance: "acc-1".into(),
+                endpoint: "https://ntfy.example/upAbc?up=1".into(),
+                p256dh: "BPk".into(),
+                auth: "c2Vj".into(),
+            }]
+        );
+        assert_eq!(
+            state.failed,
+            vec![PushFailure {
+                instance: "acc-2".into(),
+                reason: "VAPID_REQUIRED".into()
+            }]
+        );
+
+        let bare: PushState = from_json(r#"{"distributor": null, "notifications": "prompt"}"#);
+        assert_eq!(bare.distributor, None);
+        assert!(bare.endpoints.is_empty() && bare.failed.is_empty());
+    }
+
+    #[test]
+    fn a_push_instance_is_sent_as_the_kotlin_half_reads_it() {
+        let instance = PushInstance {
+            instance: "acc-1".into(),
+            vapid_key: "BAbc".into(),
+        };
+        match instance.body().unwrap() {
+            InvokeResponseBody::Json(json) => {
+                assert_eq!(json, r#"{"instance":"acc-1","vapidKey":"BAbc"}"#)
+            }
+            InvokeResponseBody::Raw(_) => panic!("not JSON"),
+        }
+    }
+
+    #[test]
+    fn an_endpoint_s_debug_hides_the_capability_and_the_secret() {
+        let endpoint = PushEndpoint {
+            instance: "acc-1".into(),
+            endpoint: "https://ntfy.example/upSecretToken".into(),
+            p256dh: "BPk".into(),
+            auth: "authSecret".into(),
+        };
+        let shown = format!("{endpoint:?}");
+        assert!(shown.contains("acc-1"), "{shown}");
+        assert!(!shown.contains("upSecretToken"), "{shown}");
+        assert!(!shown.contains("authSecret"), "{shown}");
+    }
 }

@@ -389,7 +389,10 @@ impl App {
             logins.sent = merged.clone();
             drop(logins);
             self.emit(events::LOGINS, &merged);
+        } else {
+            drop(logins);
         }
+        self.tell_logins(&merged);
     }
 
     /// Records a site's state; tells the window when it changed.
@@ -542,13 +545,23 @@ impl App {
         })
     }
 
-    /// The `set_foreground` command: polling runs while visible.
+    /// The `set_foreground` command: polling runs while visible (and on
+    /// desktop while hidden too, [`Options::poll_hidden`]); a phone coming
+    /// back registers the push endpoints that arrived meanwhile.
     pub fn set_foreground(self: &Arc<Self>, visible: bool) {
-        lock(&self.poller).visible = visible;
+        let was = std::mem::replace(&mut lock(&self.poller).visible, visible);
         if visible {
             let _ = self.refresh();
         }
-        self.respawn();
+        // Shown again: polls at once (a site's back-off may be long). Hidden:
+        // the polls end, but on desktop they go on from the tray.
+        let hidden_stops = !visible && was && !self.options.poll_hidden;
+        if (visible && !was) || hidden_stops || lock(&self.poller).tasks.is_empty() {
+            self.respawn();
+        }
+        if visible {
+            self.sync_push(false);
+        }
     }
 
     /// Stops the poller's tasks and, while visible, starts one per enrolled
@@ -556,7 +569,9 @@ impl App {
     pub(super) fn respawn(self: &Arc<Self>) {
         let mut poller = lock(&self.poller);
         poller.stop();
-        if !poller.visible || tokio::runtime::Handle::try_current().is_err() {
+        if !(poller.visible || self.options.poll_hidden)
+            || tokio::runtime::Handle::try_current().is_err()
+        {
             return;
         }
         let enrolled = self.enrolled(None).unwrap_or_default();

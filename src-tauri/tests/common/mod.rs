@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use image::{GrayImage, ImageFormat, Luma};
 use qrcode::{Color, QrCode};
 use serde_json::Value;
-use spse_auth_app::app::{App, Host, Options};
+use spse_auth_app::app::{App, Host, Options, PushEndpoint, PushReport, PushWanted};
 use spse_auth_app::error::AppError;
 use spse_auth_app::views::{ManualAccount, ManualKind};
 use spse_vault::{Keystore, Vault};
@@ -29,6 +29,25 @@ pub struct Recorder {
     pub image: Mutex<Option<(u32, u32, Vec<u8>)>>,
     /// Every screenshot protection the app asked for, in order.
     pub secure: Mutex<Vec<bool>>,
+    /// Whether the user sees the window (false: logins are notified).
+    pub in_view: std::sync::atomic::AtomicBool,
+    /// Every OS notification shown and withdrawn, in order.
+    pub notices: Mutex<Vec<Notice>>,
+    /// Every start at login asked for; an error when `autostart_fails`.
+    pub autostart: Mutex<Vec<bool>>,
+    pub autostart_fails: std::sync::atomic::AtomicBool,
+    /// A phone's push connector: `Some(endpoint base)` hands each wanted
+    /// account the endpoint `<base>/<account id>`.
+    pub push_base: Mutex<Option<String>>,
+    /// What the app asked the push connector to hold, each time.
+    pub subscribed: Mutex<Vec<Vec<PushWanted>>>,
+}
+
+/// An OS notification shown (with its id, title and body) or withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Shown(i32, String, String),
+    Withdrawn(i32),
 }
 
 impl Host for Recorder {
@@ -58,6 +77,71 @@ impl Host for Recorder {
 
     fn protect_screen(&self, on: bool) {
         self.secure.lock().unwrap().push(on);
+    }
+
+    fn in_view(&self) -> bool {
+        self.in_view.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn notify(&self, id: i32, title: &str, body: &str) {
+        self.notices
+            .lock()
+            .unwrap()
+            .push(Notice::Shown(id, title.to_owned(), body.to_owned()));
+    }
+
+    fn withdraw(&self, id: i32) {
+        self.notices.lock().unwrap().push(Notice::Withdrawn(id));
+    }
+
+    fn set_autostart(&self, on: bool) -> Result<(), AppError> {
+        if self
+            .autostart_fails
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(AppError::new(
+                spse_auth_app::error::ErrorCode::Io,
+                "start at login: refused",
+            ));
+        }
+        self.autostart.lock().unwrap().push(on);
+        Ok(())
+    }
+
+    fn push_subscribe(&self, wanted: &[PushWanted]) -> Option<PushReport> {
+        self.subscribed.lock().unwrap().push(wanted.to_vec());
+        let base = self.push_base.lock().unwrap().clone()?;
+        Some(PushReport {
+            distributor: Some("ntfy".into()),
+            notifications: "granted".into(),
+            endpoints: wanted
+                .iter()
+                .map(|w| PushEndpoint {
+                    instance: w.instance.clone(),
+                    endpoint: format!("{base}/{}", w.instance),
+                    // RFC 8291 appendix A's user agent.
+                    p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4".into(),
+                    auth: "BTBZMqHH6r4Tts7J_aSIgg".into(),
+                })
+                .collect(),
+        })
+    }
+
+    fn push_report(&self) -> Option<PushReport> {
+        let last = self.subscribed.lock().unwrap().last().cloned();
+        match last {
+            Some(wanted) => {
+                // What the connector holds: the last subscription's.
+                let report = self.push_subscribe(&wanted);
+                self.subscribed.lock().unwrap().pop();
+                report
+            }
+            None => self.push_base.lock().unwrap().as_ref().map(|_| PushReport {
+                distributor: Some("ntfy".into()),
+                notifications: "granted".into(),
+                endpoints: Vec::new(),
+            }),
+        }
     }
 }
 
@@ -132,6 +216,8 @@ pub fn options(dir: &Path) -> Options {
         device_name: "SPSE Auth (test)".into(),
         trust_root: None,
         visible: false,
+        // As on phones: hidden means no polls, which the tests end with.
+        poll_hidden: false,
         cleartext: true,
     }
 }

@@ -5,10 +5,12 @@ import {
   api,
   events,
   type AccountView,
+  type Added,
   type CodeView,
   type LinkView,
   type LoginView,
   type Platform,
+  type PushStatus,
   type RestoredFrom,
   type Settings,
   type SiteStateEvent,
@@ -49,7 +51,11 @@ export const app = $state({
    * raised in the place of the result the user just tapped.
    */
   offered: [] as string[],
-  settings: { language: 'system', theme: 'system', screenshotProtection: true } as Settings,
+  settings: { language: 'system', theme: 'system', screenshotProtection: true, closeToTray: true, startAtLogin: false } as Settings,
+  /** Android: whether login requests reach the phone while the app is closed (Settings shows it); null before asked. */
+  push: null as PushStatus | null,
+  /** Android: the "Izinkan pemberitahuan?" dialog is open (after the first SPSE account, at most once a run). */
+  notifyOffer: false,
   view: { name: 'accounts' } as View,
   /** The list's search (the field in the list on phones, in the top bar on a desktop window). */
   query: '',
@@ -270,6 +276,52 @@ export function showLogin(key: string): void {
 export function openLink(link: LinkView): void {
   app.linked = link;
   if (app.view.name !== 'add') navigate({ name: 'add' });
+}
+
+/** The notification dialog was offered this run (or its check is under way): it is, at most once. */
+let notifyOffered = false;
+
+/** The vault holds an account on an SPSE site (one that can get login requests). */
+export function hasSiteAccount(accounts: AccountView[]): boolean {
+  return accounts.some((a) => a.server !== null);
+}
+
+/**
+ * An account was added. On Android, when it is the first on an SPSE site
+ * (`hadSiteAccount`: the list had one before) and the system has not yet
+ * asked about notifications, the "Izinkan pemberitahuan?" dialog opens:
+ * once a run, never on desktop (no push there: it polls from the tray).
+ */
+export async function offerNotifications(added: Added, hadSiteAccount: boolean): Promise<void> {
+  if (app.platform !== 'android' || notifyOffered || hadSiteAccount || added.server === null) return;
+  notifyOffered = true;
+  try {
+    const status = await api.pushStatus();
+    app.push = status;
+    if (status.state === 'notificationsUnasked') app.notifyOffer = true;
+  } catch {
+    // Not known: nothing offered; Settings shows the state.
+  }
+}
+
+/** Asks push_status again (Settings, and on coming back from Android's settings). */
+export async function refreshPush(): Promise<PushStatus> {
+  const status = await api.pushStatus();
+  app.push = status;
+  return status;
+}
+
+/** "Izinkan pemberitahuan" (the dialog's or Settings'): the system's prompt, then the state it leaves. */
+export async function allowNotifications(): Promise<PushStatus> {
+  app.notifyOffer = false;
+  const status = await api.askNotifications();
+  app.push = status;
+  return status;
+}
+
+/** "Nanti": the dialog closes, not offered again this run (Settings keeps the button). */
+export function notificationsLater(): void {
+  app.notifyOffer = false;
 }
 
 const recoveredKey: Record<string, MessageKey> = {

@@ -258,6 +258,33 @@ export interface Settings {
   theme: 'system' | 'light' | 'dark';
   /** FLAG_SECURE on Android; kept on desktop for when it applies. */
   screenshotProtection: boolean;
+  /**
+   * Desktop: closing the window keeps the app running in the system tray, so
+   * login requests still arrive as OS notifications (Quit is in the tray's
+   * menu). Default true. Kept, unused, on Android.
+   */
+  closeToTray: boolean;
+  /** Desktop: the app starts hidden in the tray when the user logs in to the computer. Default false. */
+  startAtLogin: boolean;
+}
+
+/**
+ * Whether login requests can reach the phone while the app is closed
+ * (`push_status`, `ask_notifications`): `on` through the UnifiedPush
+ * distributor app named in `distributor` ("ntfy"); `noDistributor` (none
+ * installed: requests arrive only while the app is open); `notificationsDenied`
+ * (the user refused: allowed again in Android's settings for the app);
+ * `notificationsUnasked` (not asked yet); `unavailable` (desktop, which has no
+ * push and polls from the tray instead).
+ */
+export type PushState = 'on' | 'noDistributor' | 'notificationsDenied' | 'notificationsUnasked' | 'unavailable';
+
+export const PUSH_STATES = ['on', 'noDistributor', 'notificationsDenied', 'notificationsUnasked', 'unavailable'] as const satisfies readonly PushState[];
+
+export interface PushStatus {
+  state: PushState;
+  /** The distributor app's name when `on` ("ntfy"), else null. */
+  distributor: string | null;
 }
 
 export interface About {
@@ -356,6 +383,10 @@ export const api = {
   settings: () => invoke<Settings>('settings'),
   setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
   about: () => invoke<About>('about'),
+  /** Whether login requests reach the phone while the app is closed (desktop: `unavailable`). */
+  pushStatus: () => invoke<PushStatus>('push_status'),
+  /** Android 13+: the system's notification permission prompt; the state after the user's answer. */
+  askNotifications: () => invoke<PushStatus>('ask_notifications'),
   /** The window became visible (polling runs) or hidden (it stops). */
   setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
   /** The device has a camera to scan with (phones; false on desktop). Asked before every scan. */

@@ -1,6 +1,7 @@
 package android.app;
 import android.content.Context;
 import android.content.Intent;
+import android.content.SharedPreferences;
 import android.content.pm.PackageManager;
 import android.content.res.Configuration;
 import android.os.Bundle;
@@ -14,6 +15,8 @@ public class Activity extends Context {
     public int checkSelfPermission(String permission) { return PackageManager.PERMISSION_GRANTED; }
     public final void requestPermissions(String[] permissions, int requestCode) {}
     public PackageManager getPackageManager() { return null; }
+    public String getPackageName() { return ""; }
+    public SharedPreferences getSharedPreferences(String name, int mode) { return null; }
     public Object getSystemService(String name) { return null; }
     protected void onCreate(Bundle savedInstanceState) {}
     protected void onNewIntent(Intent intent) {}

@@ -1,6 +1,7 @@
 package org.json;
 import java.util.Iterator;
 public class JSONObject {
+    public static final Object NULL = new Object();
     public JSONObject() {}
     public JSONObject(String json) throws JSONException {}
     public JSONObject(JSONObject copyFrom, String[] names) throws JSONException {}
@@ -8,6 +9,8 @@ public class JSONObject {
     public Object opt(String name) { return null; }
     public boolean isNull(String name) { return true; }
     public boolean has(String name) { return false; }
+    public int optInt(String name) { return 0; }
+    public String optString(String name) { return ""; }
     public String getString(String name) throws JSONException { return ""; }
     public int getInt(String name) throws JSONException { return 0; }
     public long getLong(String name) throws JSONException { return 0; }

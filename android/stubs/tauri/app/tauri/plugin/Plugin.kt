@@ -3,6 +3,7 @@ package app.tauri.plugin
 import android.app.Activity
 import android.content.Intent
 import android.webkit.WebView
+import app.tauri.PermissionState
 
 // The members of tauri's Plugin.kt that SPSE Auth's plugin uses, with the
 // same signatures (android/check/kotlin_check.sh finds each line in the
@@ -15,6 +16,12 @@ abstract class Plugin(private val activity: Activity) {
   open fun onNewIntent(intent: Intent) {}
   open fun onPause() {}
   open fun onResume() {}
+  protected fun requestPermissionForAlias(
+    alias: String,
+    invoke: Invoke,
+    callbackName: String
+  ) {}
+  fun getPermissionState(alias: String): PermissionState? { return null }
 }
 
 class PluginHandle

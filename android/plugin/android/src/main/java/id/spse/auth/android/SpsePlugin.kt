@@ -1,5 +1,6 @@
 package id.spse.auth.android
 
+import android.Manifest
 import android.app.Activity
 import android.content.ClipData
 import android.content.ClipDescription
@@ -10,19 +11,30 @@ import android.os.Build
 import android.os.PersistableBundle
 import android.security.NetworkSecurityPolicy
 import android.view.WindowManager
+import app.tauri.PermissionState
 import app.tauri.annotation.Command
 import app.tauri.annotation.InvokeArg
+import app.tauri.annotation.Permission
+import app.tauri.annotation.PermissionCallback
 import app.tauri.annotation.TauriPlugin
 import app.tauri.plugin.Invoke
 import app.tauri.plugin.JSObject
 import app.tauri.plugin.Plugin
 import io.crates.keyring.Keyring
+import org.json.JSONObject
+import org.unifiedpush.android.connector.UnifiedPush
 
 /** The label of the clips this app makes: how a clip is known as ours without reading it. */
 private const val CLIP_LABEL = "SPSE Auth"
 
 /** ClipDescription.EXTRA_IS_SENSITIVE, spelled out for Android 7 to 12 (it is honoured from 13). */
 private const val EXTRA_IS_SENSITIVE = "android.content.extra.IS_SENSITIVE"
+
+/** The alias of POST_NOTIFICATIONS in the plugin's permissions (Tauri's mechanism). */
+private const val NOTIFICATIONS = "notifications"
+
+/** What a distributor may show beside a registration. */
+private const val REGISTRATION_LABEL = "SPSE Auth"
 
 @InvokeArg
 class SecureArgs {
@@ -36,11 +48,28 @@ class CopyArgs {
     var text: String = ""
 }
 
+@InvokeArg
+class PushInstanceArg {
+    /** The account id: one UnifiedPush instance per enrolled account. */
+    var instance: String = ""
+
+    /** The site's VAPID public key, base64url of the 65-byte uncompressed point. */
+    var vapidKey: String = ""
+}
+
+@InvokeArg
+class PushSubscribeArgs {
+    /** Every account that wants wake-ups; any other registration is dropped. */
+    var instances: List<PushInstanceArg> = emptyList()
+}
+
 /**
  * SPSE Auth's Android glue. Made by Rust (`register_android_plugin`) while
  * the app starts; the web view cannot call it (no permission is granted).
  */
-@TauriPlugin
+@TauriPlugin(
+    permissions = [Permission(strings = [Manifest.permission.POST_NOTIFICATIONS], alias = NOTIFICATIONS)],
+)
 class SpsePlugin(private val activity: Activity) : Plugin(activity) {
     init {
         // Before Rust makes the Keystore-backed credential store, which
@@ -125,6 +154,86 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
             }
             invoke.resolve()
         }
+    }
+
+    /**
+     * Registers one UnifiedPush instance per account with the distributor in
+     * use, or the phone's default one (which may ask the user to choose: the
+     * answer comes when they have), and unregisters the instances no longer
+     * listed. Resolves with the push state; the endpoints arrive later, in
+     * SpsePushService, and show in a later pushState.
+     */
+    @Command
+    fun pushSubscribe(invoke: Invoke) {
+        val args = invoke.parseArgs(PushSubscribeArgs::class.java)
+        activity.runOnUiThread {
+            UnifiedPush.tryUseCurrentOrDefaultDistributor(activity) { found ->
+                val context = activity.applicationContext
+                val store = PushStore(context)
+                val wanted = args.instances.map { it.instance }.toSet()
+                for (gone in store.wanted() - wanted) {
+                    UnifiedPush.unregister(context, gone)
+                    store.forget(gone)
+                }
+                store.setWanted(wanted)
+                if (found) {
+                    for (one in args.instances) {
+                        try {
+                            UnifiedPush.register(context, one.instance, REGISTRATION_LABEL, one.vapidKey)
+                        } catch (e: Exception) {
+                            // VapidNotValidException: not an 87-character base64url key.
+                            store.saveFailure(one.instance, "VAPID_INVALID")
+                        }
+                    }
+                }
+                invoke.resolve(pushState())
+            }
+        }
+    }
+
+    /** The push state: distributor, notification permission, endpoints, failures. */
+    @Command
+    fun pushState(invoke: Invoke) {
+        invoke.resolve(pushState())
+    }
+
+    /**
+     * Asks for POST_NOTIFICATIONS (Android 13+) if it may still be asked,
+     * through Tauri's permission mechanism; resolves with the push state
+     * once the user has answered, or at once.
+     */
+    @Command
+    fun askNotifications(invoke: Invoke) {
+        if (Build.VERSION.SDK_INT >= 33 && notificationState() == "prompt") {
+            requestPermissionForAlias(NOTIFICATIONS, invoke, "notificationsAnswered")
+        } else {
+            invoke.resolve(pushState())
+        }
+    }
+
+    @PermissionCallback
+    private fun notificationsAnswered(invoke: Invoke) {
+        invoke.resolve(pushState())
+    }
+
+    /** "granted", "denied" (refused, or switched off in Settings) or "prompt" (may be asked). */
+    private fun notificationState(): String {
+        if (notificationsAllowed(activity)) return "granted"
+        if (Build.VERSION.SDK_INT < 33) return "denied"
+        return when (getPermissionState(NOTIFICATIONS)) {
+            PermissionState.PROMPT, PermissionState.PROMPT_WITH_RATIONALE -> "prompt"
+            else -> "denied"
+        }
+    }
+
+    private fun pushState(): JSObject {
+        val store = PushStore(activity.applicationContext)
+        val state = JSObject()
+        state.put("distributor", UnifiedPush.getAckDistributor(activity.applicationContext) ?: JSONObject.NULL)
+        state.put("notifications", notificationState())
+        state.put("endpoints", store.endpoints())
+        state.put("failed", store.failures())
+        return state
     }
 
     private fun clipboard(): ClipboardManager =

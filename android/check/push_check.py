@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""The Android half of push (Web Push wake-ups through UnifiedPush), checked
+without the Android SDK.
+
+What only the files can say, each point run on the real files and then on a
+copy broken on that point, which the check must refuse (build_check.py's
+way):
+
+1. the plugin's manifest declares its PushService subclass, not exported,
+   with the connector's PUSH_EVENT intent filter (the connector finds the
+   service by that action; an exported one would take events from any app);
+2. the plugin declares POST_NOTIFICATIONS (Android 13+ shows nothing
+   without it, and Tauri's permission request refuses an undeclared one);
+3. build.gradle.kts depends on the UnifiedPush connector from Maven Central,
+   pinned to a 3.x release (the stubs stand for its 3.x API);
+4. the login notification: a high-importance channel (heads-up), private
+   on the lock screen with a public version, a tap that opens the launch
+   activity through an immutable PendingIntent, gone after 60 s, and the
+   permission checked before notify;
+5. R8 keeps every @InvokeArg class of the plugin (Jackson fills them by
+   reflection) in consumer-rules.pro.
+
+That the Kotlin compiles is kotlin_check.py's. Usage: push_check.py
+Standard library only (Debian's /usr/bin/python3).
+"""
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+A = "{http://schemas.android.com/apk/res/android}"
+PLUGIN = "android/plugin/android"
+MANIFEST = f"{PLUGIN}/src/main/AndroidManifest.xml"
+GRADLE = f"{PLUGIN}/build.gradle.kts"
+RULES = f"{PLUGIN}/consumer-rules.pro"
+KOTLIN_DIR = f"{PLUGIN}/src/main/java/id/spse/auth/android"
+PUSH = f"{KOTLIN_DIR}/Push.kt"
+PLUGIN_KT = f"{KOTLIN_DIR}/SpsePlugin.kt"
+PUSH_EVENT = "org.unifiedpush.android.connector.PUSH_EVENT"
+
+
+def load() -> dict:
+    files = {path: (ROOT / path).read_text(encoding="utf-8") for path in [MANIFEST, GRADLE, RULES]}
+    for path in sorted((ROOT / KOTLIN_DIR).glob("*.kt")):
+        files[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return files
+
+
+def kotlin(f: dict) -> str:
+    return "\n".join(text for path, text in f.items() if path.endswith(".kt"))
+
+
+def function(text: str, name: str) -> str:
+    """The text of a Kotlin function, from `fun name(` to its closing brace
+    at the same indentation."""
+    match = re.search(r"^( *)(?:\w+ )*fun " + re.escape(name) + r"\(", text, re.M)
+    if not match:
+        return ""
+    end = text.find("\n" + match.group(1) + "}\n", match.end())
+    return text[match.start():end + 1] if end >= 0 else text[match.start():]
+
+
+# ---- the checks: each returns "" when it holds, else why not ----
+
+def check_service(f: dict) -> str:
+    try:
+        manifest = ET.fromstring(f[MANIFEST])
+    except ET.ParseError as error:
+        return f"{MANIFEST} is not XML: {error}"
+    services = manifest.findall("application/service")
+    push = [s for s in services
+            if any(a.get(A + "name") == PUSH_EVENT for a in s.findall("intent-filter/action"))]
+    if len(push) != 1:
+        return f"{len(push)} services with the {PUSH_EVENT} filter, want 1"
+    service = push[0]
+    if service.get(A + "exported") != "false":
+        return f'the push service is exported="{service.get(A + "exported")}", want "false"'
+    name = service.get(A + "name") or ""
+    simple = name.rsplit(".", 1)[-1]
+    if not name.startswith("id.spse.auth.android.") or not re.search(
+            r"^class " + re.escape(simple) + r" : PushService\(\)", kotlin(f), re.M):
+        return f"the push service {name} is not a PushService subclass of the plugin"
+    return ""
+
+
+def check_notification_permission(f: dict) -> str:
+    manifest = ET.fromstring(f[MANIFEST])
+    names = {p.get(A + "name") for p in manifest.findall("uses-permission")}
+    if "android.permission.POST_NOTIFICATIONS" not in names:
+        return "the plugin does not declare POST_NOTIFICATIONS"
+    return ""
+
+
+def check_connector(f: dict) -> str:
+    found = re.findall(r'implementation\("org\.unifiedpush\.android:connector:([^"]+)"\)', f[GRADLE])
+    if len(found) != 1:
+        return f"{GRADLE} does not depend on org.unifiedpush.android:connector once ({found})"
+    if not re.fullmatch(r"3\.\d+\.\d+", found[0]):
+        return f"connector {found[0]}, want a pinned 3.x.y (the stubs are of the 3.x API)"
+    return ""
+
+
+def check_login_notification(f: dict) -> str:
+    push = f.get(PUSH, "")
+    show = function(push, "show")
+    problems = []
+    wanted = {
+        "a high-importance channel": "NotificationManager.IMPORTANCE_HIGH",
+        "private on the lock screen": ".setVisibility(Notification.VISIBILITY_PRIVATE)",
+        "a public version": ".setPublicVersion(",
+        "the launch activity": "getLaunchIntentForPackage(context.packageName)",
+        "single top": "Intent.FLAG_ACTIVITY_SINGLE_TOP or Intent.FLAG_ACTIVITY_CLEAR_TOP",
+        "an immutable PendingIntent": "PendingIntent.FLAG_IMMUTABLE",
+        "a 60 s timeout": "setTimeoutAfter(LOGIN_LIFETIME_MS)",
+    }
+    for what, text in wanted.items():
+        if text not in show:
+            problems.append(f"no {what} ({text})")
+    if "FLAG_MUTABLE" in show:
+        problems.append("a mutable PendingIntent")
+    if not re.search(r"const val LOGIN_LIFETIME_MS = 60_000L", push):
+        problems.append("LOGIN_LIFETIME_MS is not 60 s")
+    allowed, notify = show.find("if (!notificationsAllowed(context)) return"), show.find(".notify(")
+    if allowed < 0 or notify < 0 or allowed > notify:
+        problems.append("notify is not preceded by the permission check")
+    if "Manifest.permission.POST_NOTIFICATIONS" not in function(push, "notificationsAllowed"):
+        problems.append("notificationsAllowed does not check POST_NOTIFICATIONS")
+    return "; ".join(problems)
+
+
+def check_args_kept(f: dict) -> str:
+    classes = re.findall(r"@InvokeArg\s+class (\w+)", kotlin(f))
+    missing = [c for c in classes if f"-keep class id.spse.auth.android.{c} {{ *; }}" not in f[RULES]]
+    if not classes:
+        return "no @InvokeArg class found"
+    return "not kept by consumer-rules.pro: " + ", ".join(missing) if missing else ""
+
+
+# Each check with the one edit that breaks it (the negative test).
+CHECKS = [
+    ("1. the push service declared, not exported, with the PUSH_EVENT filter", check_service,
+     lambda f: {MANIFEST: f[MANIFEST].replace(PUSH_EVENT, "org.unifiedpush.android.connector.MESSAGE")}),
+    ("2. POST_NOTIFICATIONS declared by the plugin", check_notification_permission,
+     lambda f: {MANIFEST: re.sub(r'\s*<uses-permission android:name="android.permission.POST_NOTIFICATIONS" />',
+                                 "", f[MANIFEST])}),
+    ("3. the UnifiedPush connector, pinned 3.x, in build.gradle.kts", check_connector,
+     lambda f: {GRADLE: re.sub(r'[^\n]*"org\.unifiedpush\.android:connector:[^\n]*\n', "", f[GRADLE])}),
+    ("4. the login notification: heads-up, private, immutable tap, 60 s, permission checked", check_login_notification,
+     lambda f: {PUSH: f[PUSH].replace("PendingIntent.FLAG_IMMUTABLE", "PendingIntent.FLAG_MUTABLE")}),
+    ("5. R8 keeps the plugin's @InvokeArg classes", check_args_kept,
+     lambda f: {RULES: f[RULES].replace("-keep class id.spse.auth.android.PushSubscribeArgs { *; }\n", "")}),
+]
+
+
+def main() -> int:
+    files = load()
+    failed = 0
+    for name, check, breaking in CHECKS:
+        why = check(files)
+        if why:
+            print(f"  FAIL: {name}: {why}")
+            failed += 1
+            continue
+        broken = dict(files, **breaking(files))
+        if broken == files:
+            print(f"  FAIL: {name}: the negative test changed nothing")
+            failed += 1
+        elif not check(broken):
+            print(f"  FAIL: {name}: holds on a copy broken on that point")
+            failed += 1
+        else:
+            print(f"  ok: {name} (a copy broken on that point is refused)")
+    print(f"push-check: {len(CHECKS) - failed} of {len(CHECKS)} hold")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+package android.content;
+import android.content.pm.PackageManager;
+public class ContextWrapper extends Context {
+    public ContextWrapper(Context base) {}
+    public Context getApplicationContext() { return this; }
+    public PackageManager getPackageManager() { return null; }
+    public String getPackageName() { return ""; }
+    public SharedPreferences getSharedPreferences(String name, int mode) { return null; }
+    public Object getSystemService(String name) { return null; }
+    public int checkSelfPermission(String permission) { return PackageManager.PERMISSION_DENIED; }
+}
