@@ -49,6 +49,17 @@ def window_named(d, title):
     return None
 
 
+def close(d, window):
+    """Closes `window` as a window manager would: WM_DELETE_WINDOW."""
+    protocols = d.intern_atom("WM_PROTOCOLS")
+    delete = d.intern_atom("WM_DELETE_WINDOW")
+    event = protocol.event.ClientMessage(
+        window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
+    )
+    window.send_event(event, event_mask=X.NoEventMask)
+    d.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--title", required=True)
@@ -104,13 +115,7 @@ def main():
     exit_code = None
     hidden = None
     if args.close or args.close_to_tray:
-        protocols = d.intern_atom("WM_PROTOCOLS")
-        delete = d.intern_atom("WM_DELETE_WINDOW")
-        event = protocol.event.ClientMessage(
-            window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
-        )
-        window.send_event(event, event_mask=X.NoEventMask)
-        d.flush()
+        close(d, window)
     if args.close_to_tray:
         hide_by = time.monotonic() + 5
         while window_named(d, args.title) is not None:

@@ -20,8 +20,10 @@
 #  7. push (push_check.py): the UnifiedPush service in the plugin's manifest
 #     with the PUSH_EVENT filter, POST_NOTIFICATIONS, the connector in
 #     build.gradle.kts, the login notification's safety, R8's keep rules,
-#     each with a copy broken on that point refused (kotlinc, step 3,
-#     compiles the push Kotlin against the connector's stubs).
+#     the "always on" foreground service (specialUse, its subtype, its two
+#     permissions, not exported, START_NOT_STICKY), each with a copy broken
+#     on that point refused (kotlinc, step 3, compiles the push Kotlin
+#     against the connector's stubs).
 #
 # Ends with `android-check: N checks passed`. Tools: the Rust target (added
 # here), clang, llvm-ar, a JDK (scripts/install-deps.sh), kotlinc, the Tauri

@@ -18,7 +18,19 @@ way):
    activity through an immutable PendingIntent, gone after 60 s, and the
    permission checked before notify;
 5. R8 keeps every @InvokeArg class of the plugin (Jackson fills them by
-   reflection) in consumer-rules.pro.
+   reflection) in consumer-rules.pro;
+6. "Selalu aktif": the plugin's manifest declares AlwaysOnService, a
+   Service subclass of the plugin, not exported, foregroundServiceType
+   specialUse, with the PROPERTY_SPECIAL_USE_FGS_SUBTYPE property (Android
+   14+ refuses startForeground without the type, Play's review reads the
+   subtype);
+7. FOREGROUND_SERVICE (Android 9+) and FOREGROUND_SERVICE_SPECIAL_USE
+   (Android 14+) declared by the plugin;
+8. the service starts in the foreground with the specialUse type on
+   Android 14+, on its own low-importance channel, and returns
+   START_NOT_STICKY (a killed process has no Rust to poll: no restart).
+
+Points 6 and 7 are broken on each of their parts, one copy per part.
 
 That the Kotlin compiles is kotlin_check.py's. Usage: push_check.py
 Standard library only (Debian's /usr/bin/python3).
@@ -39,6 +51,9 @@ KOTLIN_DIR = f"{PLUGIN}/src/main/java/id/spse/auth/android"
 PUSH = f"{KOTLIN_DIR}/Push.kt"
 PLUGIN_KT = f"{KOTLIN_DIR}/SpsePlugin.kt"
 PUSH_EVENT = "org.unifiedpush.android.connector.PUSH_EVENT"
+ALWAYS_ON = f"{KOTLIN_DIR}/AlwaysOn.kt"
+ALWAYS_ON_SERVICE = "id.spse.auth.android.AlwaysOnService"
+SUBTYPE = "android.app.PROPERTY_SPECIAL_USE_FGS_SUBTYPE"
 
 
 def load() -> dict:
@@ -104,8 +119,15 @@ def check_connector(f: dict) -> str:
 
 def check_login_notification(f: dict) -> str:
     push = f.get(PUSH, "")
-    show = function(push, "show")
+    # Both paths (a push wake-up's, the running app's) post through one builder.
+    show = function(push, "post")
     problems = []
+    for path in ("show", "showLogin"):
+        if not re.search(r"\n\s*post\(context, ", function(push, path)):
+            problems.append(f"{path} does not post through the shared builder")
+    if 'const val LOGIN_TAG = "login"' not in push or \
+            "manager.cancel(LOGIN_TAG, id)" not in function(push, "cancelLogin"):
+        problems.append('cancelLogin does not cancel the tag "login"')
     wanted = {
         "a high-importance channel": "NotificationManager.IMPORTANCE_HIGH",
         "private on the lock screen": ".setVisibility(Notification.VISIBILITY_PRIVATE)",
@@ -138,7 +160,79 @@ def check_args_kept(f: dict) -> str:
     return "not kept by consumer-rules.pro: " + ", ".join(missing) if missing else ""
 
 
-# Each check with the one edit that breaks it (the negative test).
+def always_on_service(f: dict):
+    """The manifest's AlwaysOnService element, or why there is none."""
+    try:
+        manifest = ET.fromstring(f[MANIFEST])
+    except ET.ParseError as error:
+        return None, f"{MANIFEST} is not XML: {error}"
+    found = [s for s in manifest.findall("application/service") if s.get(A + "name") == ALWAYS_ON_SERVICE]
+    if len(found) != 1:
+        return None, f"{len(found)} services named {ALWAYS_ON_SERVICE}, want 1"
+    return found[0], ""
+
+
+def check_always_on_declared(f: dict) -> str:
+    service, why = always_on_service(f)
+    if service is None:
+        return why
+    problems = []
+    if service.get(A + "exported") != "false":
+        problems.append(f'exported="{service.get(A + "exported")}", want "false"')
+    if service.get(A + "foregroundServiceType") != "specialUse":
+        problems.append(f'foregroundServiceType="{service.get(A + "foregroundServiceType")}", want "specialUse"')
+    subtype = [p.get(A + "value") or "" for p in service.findall("property") if p.get(A + "name") == SUBTYPE]
+    if len(subtype) != 1 or len(subtype[0]) < 40:
+        problems.append(f"no {SUBTYPE} property saying what it is for")
+    if service.findall("intent-filter"):
+        problems.append("an intent filter (nothing outside the plugin starts it)")
+    if not re.search(r"^class AlwaysOnService : Service\(\)", f.get(ALWAYS_ON, ""), re.M):
+        problems.append("AlwaysOnService is not a Service subclass in AlwaysOn.kt")
+    return "; ".join(problems)
+
+
+def check_always_on_permissions(f: dict) -> str:
+    manifest = ET.fromstring(f[MANIFEST])
+    names = {p.get(A + "name") for p in manifest.findall("uses-permission")}
+    missing = [n for n in ("android.permission.FOREGROUND_SERVICE",
+                           "android.permission.FOREGROUND_SERVICE_SPECIAL_USE") if n not in names]
+    return "the plugin does not declare " + ", ".join(missing) if missing else ""
+
+
+def check_always_on_start(f: dict) -> str:
+    kt = f.get(ALWAYS_ON, "")
+    start = function(kt, "onStartCommand")
+    problems = []
+    if not re.search(r"return START_NOT_STICKY\n", start) or "START_STICKY" in start.replace("START_NOT_STICKY", ""):
+        problems.append("onStartCommand does not return START_NOT_STICKY (only)")
+    if "START_REDELIVER_INTENT" in kt:
+        problems.append("START_REDELIVER_INTENT (a restart)")
+    typed = re.search(r"if \(Build\.VERSION\.SDK_INT >= 34\) \{\s*startForeground\([^)]*"
+                      r"ServiceInfo\.FOREGROUND_SERVICE_TYPE_SPECIAL_USE\)", start)
+    if not typed:
+        problems.append("no startForeground with FOREGROUND_SERVICE_TYPE_SPECIAL_USE on Android 14+")
+    if 'const val ALWAYS_ON_CHANNEL = "always_on"' not in kt or \
+            "NotificationChannel(ALWAYS_ON_CHANNEL, texts.channel, NotificationManager.IMPORTANCE_LOW)" not in kt:
+        problems.append('not on its own low-importance channel "always_on"')
+    if ".setOngoing(true)" not in kt or "PendingIntent.FLAG_IMMUTABLE" not in kt or "FLAG_MUTABLE" in kt:
+        problems.append("the notification is not ongoing with an immutable tap")
+    if "stopForeground(STOP_FOREGROUND_REMOVE)" not in function(kt, "onDestroy"):
+        problems.append("onDestroy does not remove the notification")
+    return "; ".join(problems)
+
+
+def without_attribute(name: str):
+    return lambda f: {MANIFEST: re.sub(r'(<service\s+android:name="' + re.escape(ALWAYS_ON_SERVICE) + r'"[^>]*?)\s+'
+                                      + re.escape(name), r"\1", f[MANIFEST], flags=re.S)}
+
+
+def without_permission(name: str):
+    return lambda f: {MANIFEST: re.sub(r'\s*<uses-permission android:name="' + re.escape(name) + r'" />',
+                                      "", f[MANIFEST])}
+
+
+# Each check with the edits that break it (the negative test): one copy
+# broken on each, all of which it must refuse.
 CHECKS = [
     ("1. the push service declared, not exported, with the PUSH_EVENT filter", check_service,
      lambda f: {MANIFEST: f[MANIFEST].replace(PUSH_EVENT, "org.unifiedpush.android.connector.MESSAGE")}),
@@ -151,27 +245,49 @@ CHECKS = [
      lambda f: {PUSH: f[PUSH].replace("PendingIntent.FLAG_IMMUTABLE", "PendingIntent.FLAG_MUTABLE")}),
     ("5. R8 keeps the plugin's @InvokeArg classes", check_args_kept,
      lambda f: {RULES: f[RULES].replace("-keep class id.spse.auth.android.PushSubscribeArgs { *; }\n", "")}),
+    ("6. the always-on service declared: not exported, specialUse, its subtype property", check_always_on_declared,
+     [lambda f: {MANIFEST: f[MANIFEST].replace('android:exported="false"\n            android:foregroundServiceType',
+                                               'android:exported="true"\n            android:foregroundServiceType')},
+      without_attribute('android:foregroundServiceType="specialUse"'),
+      lambda f: {MANIFEST: f[MANIFEST].replace('android:foregroundServiceType="specialUse"',
+                                               'android:foregroundServiceType="dataSync"')},
+      lambda f: {MANIFEST: re.sub(r"\s*<property\s+android:name=\"" + re.escape(SUBTYPE) + r"\"[^>]*/>",
+                                  "", f[MANIFEST])},
+      lambda f: {MANIFEST: f[MANIFEST].replace(ALWAYS_ON_SERVICE, "id.spse.auth.android.SpseAlwaysOn")}]),
+    ("7. FOREGROUND_SERVICE and FOREGROUND_SERVICE_SPECIAL_USE declared by the plugin", check_always_on_permissions,
+     [without_permission("android.permission.FOREGROUND_SERVICE"),
+      without_permission("android.permission.FOREGROUND_SERVICE_SPECIAL_USE")]),
+    ("8. the always-on service: specialUse on 14+, its low channel, START_NOT_STICKY", check_always_on_start,
+     [lambda f: {ALWAYS_ON: f[ALWAYS_ON].replace("return START_NOT_STICKY", "return START_STICKY")},
+      lambda f: {ALWAYS_ON: f[ALWAYS_ON].replace(
+          ", ServiceInfo.FOREGROUND_SERVICE_TYPE_SPECIAL_USE)", ")")}]),
 ]
 
 
 def main() -> int:
     files = load()
     failed = 0
-    for name, check, breaking in CHECKS:
+    for name, check, breakings in CHECKS:
         why = check(files)
         if why:
             print(f"  FAIL: {name}: {why}")
             failed += 1
             continue
-        broken = dict(files, **breaking(files))
-        if broken == files:
-            print(f"  FAIL: {name}: the negative test changed nothing")
+        breakings = breakings if isinstance(breakings, list) else [breakings]
+        problems = []
+        for n, breaking in enumerate(breakings, 1):
+            broken = dict(files, **breaking(files))
+            if broken == files:
+                problems.append(f"negative test {n} changed nothing")
+            elif not check(broken):
+                problems.append(f"holds on copy {n}, broken on that point")
+        if problems:
+            print(f"  FAIL: {name}: " + "; ".join(problems))
             failed += 1
-        elif not check(broken):
-            print(f"  FAIL: {name}: holds on a copy broken on that point")
-            failed += 1
-        else:
+        elif len(breakings) == 1:
             print(f"  ok: {name} (a copy broken on that point is refused)")
+        else:
+            print(f"  ok: {name} ({len(breakings)} copies, each broken on one point, refused)")
     print(f"push-check: {len(CHECKS) - failed} of {len(CHECKS)} hold")
     return 1 if failed else 0
 

@@ -128,6 +128,12 @@ pub trait Host: Send + Sync + 'static {
         let _ = on;
         Ok(())
     }
+    /// Android: keeps the app running in the background ("Selalu aktif",
+    /// a foreground service), or no longer.
+    fn set_always_on(&self, on: bool) -> Result<(), AppError> {
+        let _ = on;
+        Ok(())
+    }
     /// Phones: registers with the push connector the accounts in `wanted`
     /// (each with its site's VAPID key) and no others; what it has then.
     /// `None` where there is no push (desktop polls from the tray).
@@ -295,6 +301,11 @@ impl App {
         let mut restores = Restores::default();
         restores.note(vault.as_ref().ok().and_then(|vault| vault.recovery()));
         host.protect_screen(settings.screenshot_protection);
+        if settings.always_on
+            && let Err(error) = host.set_always_on(true)
+        {
+            eprintln!("always on: {error}");
+        }
         let visible = options.visible;
         Ok(Arc::new(App {
             options,
@@ -380,6 +391,12 @@ impl App {
     fn emit<T: Serialize + ?Sized>(&self, event: &str, payload: &T) {
         let value = serde_json::to_value(payload).unwrap_or(serde_json::Value::Null);
         self.host.emit(event, value);
+    }
+
+    /// Whether the polls go on while the window is hidden: on desktop
+    /// always; on a phone while "Selalu aktif" is on.
+    fn polls_hidden(&self) -> bool {
+        self.options.poll_hidden || lock(&self.settings).always_on
     }
 
     /// Re-reads the vault for changes another process (the CLI) made;
@@ -626,10 +643,14 @@ impl App {
     }
 
     /// The `set_settings` command: saved beside the vault.
-    pub fn set_settings(&self, settings: Settings) -> Result<Settings, AppError> {
+    pub fn set_settings(self: &Arc<Self>, settings: Settings) -> Result<Settings, AppError> {
         // The start at login first: a setting saved is one that holds.
-        if lock(&self.settings).start_at_login != settings.start_at_login {
+        let before = *lock(&self.settings);
+        if before.start_at_login != settings.start_at_login {
             self.host.set_autostart(settings.start_at_login)?;
+        }
+        if before.always_on != settings.always_on {
+            self.host.set_always_on(settings.always_on)?;
         }
         let dir = &self.options.data_dir;
         let io =
@@ -642,6 +663,10 @@ impl App {
         std::fs::rename(&temporary, dir.join("settings.json")).map_err(io)?;
         *lock(&self.settings) = settings;
         self.host.protect_screen(settings.screenshot_protection);
+        if before.always_on != settings.always_on {
+            // Hidden, the polls now go on, or end.
+            self.respawn();
+        }
         Ok(settings)
     }
 

@@ -164,6 +164,38 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 
     #[cfg(target_os = "android")]
+    fn notify(&self, id: i32, title: &str, body: &str) {
+        use tauri_plugin_spse_android::AndroidExt;
+        if let Some(android) = self.handle.android()
+            && let Err(error) = android.show_login(id, title, body)
+        {
+            eprintln!("notification: {error}");
+        }
+    }
+
+    #[cfg(target_os = "android")]
+    fn withdraw(&self, id: i32) {
+        use tauri_plugin_spse_android::AndroidExt;
+        if let Some(android) = self.handle.android() {
+            let _ = android.cancel_login(id);
+        }
+    }
+
+    #[cfg(target_os = "android")]
+    fn set_always_on(&self, on: bool) -> Result<(), AppError> {
+        use tauri_plugin_spse_android::AndroidExt;
+        let android = self.handle.android().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Internal,
+                "always on: the Android glue did not load",
+            )
+        })?;
+        android
+            .set_always_on(on)
+            .map_err(|e| AppError::new(ErrorCode::Internal, format!("always on: {e}")))
+    }
+
+    #[cfg(target_os = "android")]
     fn push_subscribe(&self, wanted: &[crate::app::PushWanted]) -> Option<crate::app::PushReport> {
         use tauri_plugin_spse_android::{AndroidExt, PushInstance};
         let wanted: Vec<PushInstance> = wanted

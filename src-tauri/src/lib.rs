@@ -84,11 +84,7 @@ fn show_first_window<R: tauri::Runtime>(
     _args: Vec<String>,
     _cwd: String,
 ) {
-    if let Some(window) = handle.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    tray::show_window(handle);
 }
 
 /// This platform's keystore. On Android only once the Android glue has

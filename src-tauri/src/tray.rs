@@ -20,12 +20,17 @@ pub const HIDDEN_ARG: &str = "--hidden";
 /// not get the window back.
 pub struct Tray(pub bool);
 
-/// Shows and focuses the main window.
+/// Shows and focuses the main window; the app is told at once (the web
+/// view's own word of being shown may come late, or not at all).
 pub fn show_window<R: Runtime>(handle: &AppHandle<R>) {
     if let Some(window) = handle.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+    }
+    if let Some(app) = handle.try_state::<Arc<App>>() {
+        let app = Arc::clone(&app);
+        tauri::async_runtime::spawn(async move { app.set_foreground(true) });
     }
 }
 

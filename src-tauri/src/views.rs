@@ -432,6 +432,12 @@ pub struct Settings {
     /// to the computer (`tauri-plugin-autostart`).
     #[serde(default)]
     pub start_at_login: bool,
+    /// Android: "Selalu aktif", a foreground service keeps the app running
+    /// in the background so its long polls go on and a login raises a
+    /// notification, for phones without a push distributor. Off by default
+    /// (it costs battery and shows an ongoing notification).
+    #[serde(default)]
+    pub always_on: bool,
 }
 
 fn yes() -> bool {
@@ -446,6 +452,7 @@ impl Default for Settings {
             screenshot_protection: true,
             close_to_tray: true,
             start_at_login: false,
+            always_on: false,
         }
     }
 }

@@ -489,6 +489,7 @@ async fn settings_are_kept_beside_the_vault() {
         screenshot_protection: false,
         close_to_tray: false,
         start_at_login: true,
+        always_on: false,
     };
     // Screenshot protection (FLAG_SECURE on Android) is on from the start
     // by default and follows the setting.

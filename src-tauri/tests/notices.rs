@@ -130,6 +130,7 @@ async fn an_expired_login_is_withdrawn_and_none_is_shown_in_view() {
     .await;
 
     t.host.in_view.store(true, Ordering::SeqCst);
+    t.app.set_foreground(true);
     site.login("PPK2").await;
     t.wait_for("logins", Duration::from_secs(3), |v| {
         v.as_array().is_some_and(|a| !a.is_empty())
@@ -177,6 +178,51 @@ fn the_start_at_login_is_set_before_it_is_saved() {
     assert_eq!(*t.host.autostart.lock().unwrap(), vec![true], "set once");
     let reopened = TestApp::open(dir.path()).app.settings();
     assert!(reopened.start_at_login && !reopened.close_to_tray);
+}
+
+/// On a phone, "Selalu aktif" (no push distributor): the service starts,
+/// the polls go on while hidden and a login is notified; turned off, the
+/// service stops and so do the hidden polls. Started again with it on, the
+/// service is started at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn always_on_keeps_a_hidden_phone_polling_and_notifying() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = TestApp::open(dir.path());
+    enroll(&t, &site, "PPK2").await;
+    t.app.start().await;
+    site.login("PPK2").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        shown(&t.host.notices.lock().unwrap()).is_empty(),
+        "hidden, no polls"
+    );
+
+    let mut settings = t.app.settings();
+    settings.always_on = true;
+    t.app.set_settings(settings).unwrap();
+    assert_eq!(*t.host.always_on.lock().unwrap(), vec![true]);
+    notices_until(&t, Duration::from_secs(3), |n| !shown(n).is_empty()).await;
+
+    settings.always_on = false;
+    t.app.set_settings(settings).unwrap();
+    assert_eq!(*t.host.always_on.lock().unwrap(), vec![true, false]);
+    let before = shown(&t.host.notices.lock().unwrap()).len();
+    site.login("PPK2").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        shown(&t.host.notices.lock().unwrap()).len(),
+        before,
+        "polls ended"
+    );
+
+    settings.always_on = true;
+    t.app.set_settings(settings).unwrap();
+    t.app.set_foreground(false);
+    let store = Arc::clone(&t.store);
+    drop(t);
+    let again = TestApp::open_with(options(dir.path()), store);
+    assert_eq!(*again.host.always_on.lock().unwrap(), vec![true]);
 }
 
 /// A push service on loopback: the path of every POST it gets.

@@ -9,10 +9,10 @@ Debian's python3 with python3-xlib (scripts/install-deps.sh installs it).
 import os
 import sys
 
-from Xlib import X, display, protocol
+from Xlib import display
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
-from app_window import window_named  # noqa: E402
+from app_window import close, window_named  # noqa: E402
 
 
 def main():
@@ -25,13 +25,7 @@ def main():
     if window is None:
         sys.stderr.write(f"x11: no viewable window named {title!r}\n")
         sys.exit(1)
-    protocols = d.intern_atom("WM_PROTOCOLS")
-    delete = d.intern_atom("WM_DELETE_WINDOW")
-    event = protocol.event.ClientMessage(
-        window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
-    )
-    window.send_event(event, event_mask=X.NoEventMask)
-    d.flush()
+    close(d, window)
 
 
 if __name__ == "__main__":

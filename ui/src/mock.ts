@@ -115,6 +115,7 @@ let settings: Settings = {
   screenshotProtection: true,
   closeToTray: true,
   startAtLogin: false,
+  alwaysOn: false,
 };
 
 const PUSH_STATES: PushState[] = ['on', 'noDistributor', 'notificationsDenied', 'notificationsUnasked', 'unavailable'];

@@ -16,7 +16,12 @@
 //!   ([`Android::push_subscribe`], [`Android::push_state`]), asks for the
 //!   notification permission ([`Android::ask_notifications`]); its push
 //!   service turns a wake-up into a notification that opens the app, with
-//!   no Rust involved (docs/android.md, Push).
+//!   no Rust involved (docs/android.md, Push);
+//! - for phones without a distributor, "Selalu aktif": an opt-in foreground
+//!   service that keeps the app's process, and so its long polls, alive in
+//!   the background ([`Android::set_always_on`]), and the login
+//!   notifications the app shows and withdraws itself
+//!   ([`Android::show_login`], [`Android::cancel_login`]).
 //!
 //! No command is exposed to the web view: only the app's Rust side calls it.
 //! A plugin that cannot be loaded does not stop the app: it starts without
@@ -62,6 +67,26 @@ struct Camera {
 #[derive(serde::Serialize)]
 struct CopyArgs<'a> {
     text: &'a str,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Serialize)]
+struct AlwaysOnArgs {
+    on: bool,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Serialize)]
+struct ShowLoginArgs<'a> {
+    id: i32,
+    title: &'a str,
+    body: &'a str,
+}
+
+#[cfg(target_os = "android")]
+#[derive(serde::Serialize)]
+struct CancelLoginArgs {
+    id: i32,
 }
 
 #[cfg(target_os = "android")]
@@ -289,6 +314,72 @@ impl<R: Runtime> Android<R> {
     }
 }
 
+impl<R: Runtime> Android<R> {
+    /// Starts (`on`) or stops the "Selalu aktif" foreground service (type
+    /// `specialUse`, an ongoing low-importance notification). Without a
+    /// UnifiedPush distributor nothing wakes the app, and Android stops a
+    /// background app's process, and with it the long polls that find
+    /// logins; the service keeps the process alive. Only when the user has
+    /// turned it on. It is not restarted if the system kills the process
+    /// anyway (there would be no Rust to poll). Fails when Android refuses a
+    /// start (Android 12+ from the background): call it while the app is
+    /// in the foreground. Elsewhere: an error.
+    pub fn set_always_on(&self, on: bool) -> Result<(), Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<()>("setAlwaysOn", AlwaysOnArgs { on })
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = on;
+            Err(Error::Plugin("always on needs Android".into()))
+        }
+    }
+
+    /// Shows a login request the app found while in the background as a
+    /// heads-up notification (the `logins` channel, private on the lock
+    /// screen, a tap opens the app, withdrawn after 60 s, the life of a
+    /// login), tagged `login` under `id`: a later call with the same `id`
+    /// replaces it, [`Android::cancel_login`] withdraws it. `title` and
+    /// `body` are the app's own words naming the account and the site;
+    /// never the number or a code, which belong on the app's sheet only.
+    /// Without the notification permission nothing is shown (not an error).
+    /// Elsewhere: an error.
+    pub fn show_login(&self, id: i32, title: &str, body: &str) -> Result<(), Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<()>("showLogin", ShowLoginArgs { id, title, body })
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = (id, title, body);
+            Err(Error::Plugin("login notifications need Android".into()))
+        }
+    }
+
+    /// Withdraws the notification [`Android::show_login`] showed under
+    /// `id` (the login was answered, expired or withdrawn before its 60 s
+    /// ran out): a stale one would open the app on nothing. Elsewhere: an
+    /// error.
+    pub fn cancel_login(&self, id: i32) -> Result<(), Error> {
+        #[cfg(target_os = "android")]
+        {
+            self.handle
+                .run_mobile_plugin::<()>("cancelLogin", CancelLoginArgs { id })
+                .map_err(|e| Error::Plugin(e.to_string()))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = id;
+            Err(Error::Plugin("login notifications need Android".into()))
+        }
+    }
+}
+
 /// The Android side from any Tauri handle.
 pub trait AndroidExt<R: Runtime> {
     /// The Android side, if the plugin is registered.
@@ -389,6 +480,21 @@ mod tests {
             }
             InvokeResponseBody::Raw(_) => panic!("not JSON"),
         }
+    }
+
+    #[cfg(not(target_os = "android"))]
+    #[test]
+    fn always_on_and_login_notifications_are_errors_off_android() {
+        let android = Android::<tauri::Wry> {
+            _runtime: std::marker::PhantomData,
+        };
+        assert!(android.set_always_on(true).is_err());
+        assert!(
+            android
+                .show_login(1, "Login", "acc-1 at spse.example")
+                .is_err()
+        );
+        assert!(android.cancel_login(1).is_err());
     }
 
     #[test]

@@ -555,7 +555,7 @@ impl App {
         }
         // Shown again: polls at once (a site's back-off may be long). Hidden:
         // the polls end, but on desktop they go on from the tray.
-        let hidden_stops = !visible && was && !self.options.poll_hidden;
+        let hidden_stops = !visible && was && !self.polls_hidden();
         if (visible && !was) || hidden_stops || lock(&self.poller).tasks.is_empty() {
             self.respawn();
         }
@@ -569,7 +569,7 @@ impl App {
     pub(super) fn respawn(self: &Arc<Self>) {
         let mut poller = lock(&self.poller);
         poller.stop();
-        if !(poller.visible || self.options.poll_hidden)
+        if !(poller.visible || self.polls_hidden())
             || tokio::runtime::Handle::try_current().is_err()
         {
             return;

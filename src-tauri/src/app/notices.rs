@@ -90,7 +90,9 @@ impl App {
     /// window; withdraws those no longer waiting.
     pub(super) fn tell_logins(&self, waiting: &[LoginView]) {
         let language = lock(&self.settings).language;
-        let in_view = self.host.in_view();
+        // Either may tell: the window hidden (the UI says), or behind
+        // others (the host says).
+        let in_view = self.host.in_view() && lock(&self.poller).visible;
         let mut shown = Vec::new();
         let mut withdrawn = Vec::new();
         {

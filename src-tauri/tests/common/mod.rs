@@ -36,6 +36,8 @@ pub struct Recorder {
     /// Every start at login asked for; an error when `autostart_fails`.
     pub autostart: Mutex<Vec<bool>>,
     pub autostart_fails: std::sync::atomic::AtomicBool,
+    /// Every "Selalu aktif" service start (true) and stop asked for.
+    pub always_on: Mutex<Vec<bool>>,
     /// A phone's push connector: `Some(endpoint base)` hands each wanted
     /// account the endpoint `<base>/<account id>`.
     pub push_base: Mutex<Option<String>>,
@@ -105,6 +107,11 @@ impl Host for Recorder {
             ));
         }
         self.autostart.lock().unwrap().push(on);
+        Ok(())
+    }
+
+    fn set_always_on(&self, on: bool) -> Result<(), AppError> {
+        self.always_on.lock().unwrap().push(on);
         Ok(())
     }
 

@@ -51,7 +51,7 @@ export const app = $state({
    * raised in the place of the result the user just tapped.
    */
   offered: [] as string[],
-  settings: { language: 'system', theme: 'system', screenshotProtection: true, closeToTray: true, startAtLogin: false } as Settings,
+  settings: { language: 'system', theme: 'system', screenshotProtection: true, closeToTray: true, startAtLogin: false, alwaysOn: false } as Settings,
   /** Android: whether login requests reach the phone while the app is closed (Settings shows it); null before asked. */
   push: null as PushStatus | null,
   /** Android: the "Izinkan pemberitahuan?" dialog is open (after the first SPSE account, at most once a run). */

@@ -266,6 +266,12 @@ export interface Settings {
   closeToTray: boolean;
   /** Desktop: the app starts hidden in the tray when the user logs in to the computer. Default false. */
   startAtLogin: boolean;
+  /**
+   * Android: "Selalu aktif", a foreground service keeps the app running in
+   * the background (its long polls go on, a login raises a notification) for
+   * phones without a push distributor. Default false.
+   */
+  alwaysOn: boolean;
 }
 
 /**

@@ -226,6 +226,8 @@ export const en = {
   'settings.trayHint': 'Login requests still arrive as notifications. Quit from the tray icon’s menu.',
   'settings.startAtLogin': 'Start when you log in to the computer',
   'settings.startAtLoginHint': 'SPSE Auth starts hidden in the tray, ready for login requests.',
+  'settings.alwaysOn': 'Always on',
+  'settings.alwaysOnHint': 'Stays connected to the SPSE sites while the app is in the background, so login requests arrive without a delivery app. Uses more battery and shows an ongoing notification.',
 
   'push.title': 'Login notifications',
   'push.on.title': 'On',

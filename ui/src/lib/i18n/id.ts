@@ -229,6 +229,8 @@ export const id: Record<MessageKey, string> = {
   'settings.trayHint': 'Permintaan login tetap muncul sebagai pemberitahuan. Keluar lewat menu ikon baki.',
   'settings.startAtLogin': 'Mulai saat masuk ke komputer',
   'settings.startAtLoginHint': 'SPSE Auth terbuka tersembunyi di baki sistem, siap menerima permintaan login.',
+  'settings.alwaysOn': 'Selalu aktif',
+  'settings.alwaysOnHint': 'Tetap terhubung ke situs SPSE saat aplikasi di latar belakang, agar permintaan login sampai tanpa aplikasi pengantar. Memakai lebih banyak baterai dan menampilkan pemberitahuan tetap.',
 
   'push.title': 'Pemberitahuan login',
   'push.on.title': 'Aktif',

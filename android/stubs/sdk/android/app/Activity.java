@@ -1,4 +1,5 @@
 package android.app;
+import android.content.ComponentName;
 import android.content.Context;
 import android.content.Intent;
 import android.content.SharedPreferences;
@@ -18,6 +19,9 @@ public class Activity extends Context {
     public String getPackageName() { return ""; }
     public SharedPreferences getSharedPreferences(String name, int mode) { return null; }
     public Object getSystemService(String name) { return null; }
+    public ComponentName startService(Intent service) { return null; }
+    public ComponentName startForegroundService(Intent service) { return null; }
+    public boolean stopService(Intent service) { return false; }
     protected void onCreate(Bundle savedInstanceState) {}
     protected void onNewIntent(Intent intent) {}
     protected void onRestart() {}

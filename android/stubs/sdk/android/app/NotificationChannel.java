@@ -4,4 +4,5 @@ public final class NotificationChannel {
     public void setLockscreenVisibility(int lockscreenVisibility) {}
     public int getLockscreenVisibility() { return 0; }
     public void setDescription(String description) {}
+    public void setShowBadge(boolean showBadge) {}
 }

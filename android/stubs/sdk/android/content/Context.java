@@ -10,4 +10,7 @@ public abstract class Context {
     public abstract SharedPreferences getSharedPreferences(String name, int mode);
     public abstract Object getSystemService(String name);
     public abstract int checkSelfPermission(String permission);
+    public abstract ComponentName startService(Intent service);
+    public abstract ComponentName startForegroundService(Intent service);
+    public abstract boolean stopService(Intent service);
 }

@@ -8,4 +8,7 @@ public class ContextWrapper extends Context {
     public SharedPreferences getSharedPreferences(String name, int mode) { return null; }
     public Object getSystemService(String name) { return null; }
     public int checkSelfPermission(String permission) { return PackageManager.PERMISSION_DENIED; }
+    public ComponentName startService(Intent service) { return null; }
+    public ComponentName startForegroundService(Intent service) { return null; }
+    public boolean stopService(Intent service) { return false; }
 }

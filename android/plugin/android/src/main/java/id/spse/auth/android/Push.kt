@@ -178,13 +178,35 @@ internal fun notificationsAllowed(context: Context): Boolean {
     return manager.areNotificationsEnabled()
 }
 
+/** The tag of the running app's login notifications ([LoginNotification.showLogin]). */
+private const val LOGIN_TAG = "login"
+
 /**
- * The heads-up notification of a login request: no number, no code, no text
- * from the site (the push carries none); hidden detail on the lock screen;
- * a tap opens the app, gone after 60 s.
+ * The heads-up notification of a login request; hidden detail on the lock
+ * screen; a tap opens the app, gone after 60 s. Two paths share it: a push
+ * wake-up's ([show]: the app's generic words, nothing from the site, the
+ * push carries none) and the running app's ([showLogin]: the app's own
+ * words naming the account and site, never a number or code).
  */
 internal object LoginNotification {
+    /** A push wake-up's, one per account: tagged with its instance. */
     fun show(context: Context, instance: String) {
+        val texts = LoginTexts.forLocale(Locale.getDefault())
+        post(context, instance, LOGIN_NOTIFICATION_ID, texts.title, texts.body)
+    }
+
+    /** The running app's (its long poll found a login): tagged "login" under the app's id. */
+    fun showLogin(context: Context, id: Int, title: String, body: String) {
+        post(context, LOGIN_TAG, id, title, body)
+    }
+
+    /** Withdraws a notification of [showLogin] (answered, or gone on the site). */
+    fun cancelLogin(context: Context, id: Int) {
+        val manager = context.getSystemService(Context.NOTIFICATION_SERVICE) as NotificationManager
+        manager.cancel(LOGIN_TAG, id)
+    }
+
+    private fun post(context: Context, tag: String, id: Int, title: String, body: String) {
         if (!notificationsAllowed(context)) return
         val manager = context.getSystemService(Context.NOTIFICATION_SERVICE) as NotificationManager
         val texts = LoginTexts.forLocale(Locale.getDefault())
@@ -208,8 +230,8 @@ internal object LoginNotification {
             .build()
         builder
             .setSmallIcon(R.drawable.spse_notification)
-            .setContentTitle(texts.title)
-            .setContentText(texts.body)
+            .setContentTitle(title)
+            .setContentText(body)
             .setCategory(Notification.CATEGORY_MESSAGE)
             .setVisibility(Notification.VISIBILITY_PRIVATE)
             .setPublicVersion(publicVersion)
@@ -225,7 +247,7 @@ internal object LoginNotification {
             )
         }
         try {
-            manager.notify(instance, LOGIN_NOTIFICATION_ID, builder.build())
+            manager.notify(tag, id, builder.build())
         } catch (e: SecurityException) {
             // The permission was withdrawn between the check and here: nothing shown.
         }

@@ -49,6 +49,28 @@ class CopyArgs {
 }
 
 @InvokeArg
+class AlwaysOnArgs {
+    /** The "always on" foreground service on or off. */
+    var on: Boolean = false
+}
+
+@InvokeArg
+class ShowLoginArgs {
+    /** The app's id of the login: the notification's, under the tag "login". */
+    var id: Int = 0
+
+    /** The app's own words naming the account and site: never a number or code. */
+    var title: String = ""
+    var body: String = ""
+}
+
+@InvokeArg
+class CancelLoginArgs {
+    /** The id given to showLogin. */
+    var id: Int = 0
+}
+
+@InvokeArg
 class PushInstanceArg {
     /** The account id: one UnifiedPush instance per enrolled account. */
     var instance: String = ""
@@ -189,6 +211,41 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
                 invoke.resolve(pushState())
             }
         }
+    }
+
+    /**
+     * Starts or stops the "always on" foreground service (AlwaysOn.kt),
+     * which keeps this process, and the Rust side's long polls, alive in the
+     * background. Rejects when Android refuses the start (Android 12+ from
+     * the background).
+     */
+    @Command
+    fun setAlwaysOn(invoke: Invoke) {
+        val args = invoke.parseArgs(AlwaysOnArgs::class.java)
+        val context = activity.applicationContext
+        try {
+            if (args.on) AlwaysOnService.start(context) else AlwaysOnService.stop(context)
+            invoke.resolve()
+        } catch (e: RuntimeException) {
+            // ForegroundServiceStartNotAllowedException (an IllegalStateException) or a SecurityException.
+            invoke.reject("always on: ${e.javaClass.simpleName}")
+        }
+    }
+
+    /** Shows the running app's login notification (heads-up, 60 s), if notifications are allowed. */
+    @Command
+    fun showLogin(invoke: Invoke) {
+        val args = invoke.parseArgs(ShowLoginArgs::class.java)
+        LoginNotification.showLogin(activity.applicationContext, args.id, args.title, args.body)
+        invoke.resolve()
+    }
+
+    /** Withdraws a notification of showLogin. */
+    @Command
+    fun cancelLogin(invoke: Invoke) {
+        val args = invoke.parseArgs(CancelLoginArgs::class.java)
+        LoginNotification.cancelLogin(activity.applicationContext, args.id)
+        invoke.resolve()
     }
 
     /** The push state: distributor, notification permission, endpoints, failures. */
