@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use common::{Notice, TestApp, options};
 use spse_auth_app::app::TRAY_NOTICE;
 use spse_auth_app::views::DecisionView;
+use spse_protocol::wire::Decision;
 use spse_sandbox::testing::{Options, TestSite};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -106,6 +107,36 @@ async fn a_login_while_hidden_is_notified_and_withdrawn_once_answered() {
     .await;
     t.app.set_foreground(false);
     println!("login -> notification (hidden, in-process): {took:?}");
+}
+
+/// A login answered elsewhere (the CLI, on the same vault) is withdrawn
+/// once the site no longer lists it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_login_answered_elsewhere_is_withdrawn() {
+    let site = TestSite::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = hidden_desktop(dir.path());
+    let id = enroll(&t, &site, "PPK2").await;
+    t.app.start().await;
+    let (browser, _) = site.login("PPK2").await;
+    notices_until(&t, Duration::from_secs(2), |n| !shown(n).is_empty()).await;
+    let notice = shown(&t.host.notices.lock().unwrap())[0].0;
+
+    let vault = t.other_process(dir.path());
+    let stored = vault.get(&id).unwrap().clone();
+    let (server, device) = spse_accounts::sites::device_of(&stored).unwrap().unwrap();
+    let client = spse_client::Client::new().unwrap().with_cleartext(true);
+    let waiting = client.pending(&server, &device, 0).await.unwrap();
+    let number = browser.status().await["number"].as_u64().unwrap().to_string();
+    client
+        .decide(&server, &device, &waiting[0], Decision::Approve, Some(&number))
+        .await
+        .unwrap();
+    notices_until(&t, Duration::from_secs(4), |n| {
+        n.contains(&Notice::Withdrawn(notice))
+    })
+    .await;
+    t.app.set_foreground(false);
 }
 
 /// A login that expires, or that another device answered, is withdrawn;

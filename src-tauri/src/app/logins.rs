@@ -620,8 +620,13 @@ impl App {
                     self.send_logins();
                     self.save_clocks();
                     if !shown.is_empty() {
-                        // The site answers at once while logins wait.
+                        // The site answers at once while logins wait; the
+                        // next ask does not wait either, so a login answered
+                        // elsewhere (the CLI, the code typed in the browser)
+                        // leaves the sheet and its notification within a
+                        // second, not at the end of a long poll.
                         tokio::time::sleep(LOGINS_WAIT_GAP).await;
+                        wait = 0;
                     } else if any || (waited && asked_at.elapsed() < EARLY_ANSWER) {
                         // Answered at once with nothing to show: logins put
                         // aside, paused or dropped, or a poll cut short.

@@ -8,7 +8,7 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
 import { PUSH_STATES, type Added, type PushState, type PushStatus } from './ipc';
-import { pushWords } from './push';
+import { EMBEDDED_FCM, pushWords } from './push';
 import { en } from './i18n/en';
 import { id } from './i18n/id';
 
@@ -166,5 +166,12 @@ describe('hasSiteAccount', () => {
     expect(hasSiteAccount([])).toBe(false);
     expect(hasSiteAccount([{ ...base, server: null }])).toBe(false);
     expect(hasSiteAccount([{ ...base, server: null }, { ...base, server: 'https://spse.kuduskab.go.id' }])).toBe(true);
+  });
+
+  it('names Google Play services, not an app, for the embedded FCM distributor', () => {
+    const w = pushWords(status('on', EMBEDDED_FCM));
+    expect(w.detail).toBe('push.on.fcm');
+    expect(id['push.on.fcm']).toBe('Dikirim lewat layanan Google Play.');
+    expect(en['push.on.fcm']).toBe('Delivered through Google Play services.');
   });
 });

@@ -27,9 +27,16 @@ const words: Record<PushState, PushWords> = {
   unavailable: { title: 'push.unavailable.title', body: 'push.unavailable.body', detail: null, tone: 'warn', canAsk: false },
 };
 
-/** The words for a push status; the `on` detail ("Lewat ntfy") only when the distributor is named. */
+/** The distributor the app embeds (Google's FCM, on phones with Google Play services): no app of its own to name. */
+export const EMBEDDED_FCM = 'fcm';
+
+/**
+ * The words for a push status; the `on` detail ("Lewat ntfy") only when the
+ * distributor is named, and for the embedded FCM one, Google Play services.
+ */
 export function pushWords(status: PushStatus): PushWords {
   const w = words[status.state] ?? words.unavailable;
   if (status.state === 'on' && !status.distributor) return { ...w, detail: null };
+  if (status.state === 'on' && status.distributor === EMBEDDED_FCM) return { ...w, detail: 'push.on.fcm' };
   return w;
 }

@@ -233,6 +233,7 @@ export const en = {
   'push.on.title': 'On',
   'push.on.body': 'Login requests reach you even when the app is closed.',
   'push.on.detail': 'Delivered through the {app} app.',
+  'push.on.fcm': 'Delivered through Google Play services.',
   'push.noDistributor.title': 'Only while the app is open',
   'push.noDistributor.body': 'To get login requests while the app is closed, install a notification delivery app, such as ntfy from F-Droid or Google Play. Then open SPSE Auth again.',
   'push.noDistributor.detail': 'Such an app is called a UnifiedPush distributor.',

@@ -236,6 +236,7 @@ export const id: Record<MessageKey, string> = {
   'push.on.title': 'Aktif',
   'push.on.body': 'Permintaan login sampai walau aplikasi tertutup.',
   'push.on.detail': 'Dikirim lewat aplikasi {app}.',
+  'push.on.fcm': 'Dikirim lewat layanan Google Play.',
   'push.noDistributor.title': 'Hanya saat aplikasi terbuka',
   'push.noDistributor.body': 'Agar permintaan login sampai walau aplikasi tertutup, pasang aplikasi pengantar pemberitahuan, misalnya ntfy dari F-Droid atau Play Store. Lalu buka lagi SPSE Auth.',
   'push.noDistributor.detail': 'Aplikasi pengantar ini disebut distributor UnifiedPush.',
