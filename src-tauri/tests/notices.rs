@@ -127,9 +127,18 @@ async fn a_login_answered_elsewhere_is_withdrawn() {
     let (server, device) = spse_accounts::sites::device_of(&stored).unwrap().unwrap();
     let client = spse_client::Client::new().unwrap().with_cleartext(true);
     let waiting = client.pending(&server, &device, 0).await.unwrap();
-    let number = browser.status().await["number"].as_u64().unwrap().to_string();
+    let number = browser.status().await["number"]
+        .as_u64()
+        .unwrap()
+        .to_string();
     client
-        .decide(&server, &device, &waiting[0], Decision::Approve, Some(&number))
+        .decide(
+            &server,
+            &device,
+            &waiting[0],
+            Decision::Approve,
+            Some(&number),
+        )
         .await
         .unwrap();
     notices_until(&t, Duration::from_secs(4), |n| {
