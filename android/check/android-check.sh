@@ -21,7 +21,10 @@
 #     with the PUSH_EVENT filter, POST_NOTIFICATIONS, the connector in
 #     build.gradle.kts, the login notification's safety, R8's keep rules,
 #     the "always on" foreground service (specialUse, its subtype, its two
-#     permissions, not exported, START_NOT_STICKY), each with a copy broken
+#     permissions, not exported, START_NOT_STICKY), the embedded FCM
+#     distributor (pinned 3.x, its own receivers, VAPID on every
+#     registration, Play services visible, chosen only after a distributor
+#     app and with Play services, named "fcm"), each with a copy broken
 #     on that point refused (kotlinc, step 3, compiles the push Kotlin
 #     against the connector's stubs).
 #

@@ -30,7 +30,28 @@ way):
    Android 14+, on its own low-importance channel, and returns
    START_NOT_STICKY (a killed process has no Rust to poll: no restart).
 
-Points 6 and 7 are broken on each of their parts, one copy per part.
+9. build.gradle.kts depends on the embedded FCM distributor
+   (org.unifiedpush.android:embedded-fcm-distributor), pinned to a 3.x
+   release: the 3.x line has no Google proprietary code and needs no
+   Firebase project, unlike 2.x;
+10. the embedded distributor as its library wants it for an app with VAPID
+   keys: the library's own merged receivers, so no receiver of the plugin
+   with the distributor's REGISTER action (one with a higher priority would
+   silence the library's UnifiedPushReceiver) and no
+   EmbeddedDistributorReceiver subclass; every registration carries the
+   site's VAPID key (without one it answers VAPID_REQUIRED); Play services
+   visible through <queries>;
+11. the choice prefers a real distributor: pushSubscribe goes through
+   PushDistributor.choose (not tryUseCurrentOrDefaultDistributor, which
+   would keep the embedded one after an app is installed); a saved
+   distributor app is kept, a distributor app is tried before the embedded
+   one, the embedded one only with Google Play services (the library's own
+   check, getPackageInfo of com.google.android.gms), and the app's own
+   package is not counted among the distributor apps;
+12. the push state names the embedded distributor "fcm" (the UI's
+   "Google (FCM)"), not the app's own package.
+
+Points 6, 7, 9, 10 and 11 are broken on each of their parts, one copy per part.
 
 That the Kotlin compiles is kotlin_check.py's. Usage: push_check.py
 Standard library only (Debian's /usr/bin/python3).
@@ -221,6 +242,92 @@ def check_always_on_start(f: dict) -> str:
     return "; ".join(problems)
 
 
+EMBEDDED = "org.unifiedpush.android:embedded-fcm-distributor"
+REGISTER = "org.unifiedpush.android.distributor.REGISTER"
+PLAY_SERVICES = "com.google.android.gms"
+
+
+def method(text: str, signature: str) -> str:
+    """The text of a Kotlin function from its exact signature to its
+    closing brace at the same indentation."""
+    match = re.search(r"^( *)" + re.escape(signature), text, re.M)
+    if not match:
+        return ""
+    end = text.find("\n" + match.group(1) + "}\n", match.end())
+    return text[match.start():end + 1] if end >= 0 else text[match.start():]
+
+
+def check_embedded_dependency(f: dict) -> str:
+    found = re.findall(r'implementation\("' + re.escape(EMBEDDED) + r':([^"]+)"\)', f[GRADLE])
+    if len(found) != 1:
+        return f"{GRADLE} does not depend on {EMBEDDED} once ({found})"
+    if not re.fullmatch(r"3\.\d+\.\d+", found[0]):
+        return f"embedded-fcm-distributor {found[0]}, want a pinned 3.x.y (2.x needs Firebase; a range is no pin)"
+    return ""
+
+
+def check_embedded_declared(f: dict) -> str:
+    try:
+        manifest = ET.fromstring(f[MANIFEST])
+    except ET.ParseError as error:
+        return f"{MANIFEST} is not XML: {error}"
+    problems = []
+    for kind in ("receiver", "service"):
+        for element in manifest.findall("application/" + kind):
+            if any(a.get(A + "name") == REGISTER for a in element.findall("intent-filter/action")):
+                problems.append(f"the plugin's {kind} {element.get(A + 'name')} takes {REGISTER} "
+                                "(the library's UnifiedPushReceiver is the distributor)")
+    if re.search(r":\s*EmbeddedDistributorReceiver\(", kotlin(f)):
+        problems.append("an EmbeddedDistributorReceiver subclass (needed only without VAPID)")
+    if PLAY_SERVICES not in {p.get(A + "name") for p in manifest.findall("queries/package")}:
+        problems.append(f"no <queries><package {PLAY_SERVICES}/>: Play services invisible on Android 11+")
+    register = re.findall(r"UnifiedPush\.register\(([^)]*)\)", kotlin(f))
+    if not register or any(not re.search(r"\bone\.vapidKey$", r.strip()) for r in register):
+        problems.append(f"a registration without the site's VAPID key ({register})")
+    return "; ".join(problems)
+
+
+def check_choice(f: dict) -> str:
+    push, plugin = f.get(PUSH, ""), f.get(PLUGIN_KT, "")
+    problems = []
+    subscribe = function(plugin, "pushSubscribe")
+    if "PushDistributor.choose(activity)" not in subscribe or "tryUseCurrentOrDefaultDistributor" in subscribe:
+        problems.append("pushSubscribe does not choose through PushDistributor.choose")
+    choose = function(push, "choose")
+    kept = choose.find("if (saved != null && saved != context.packageName) {")
+    default = choose.find("UnifiedPush.tryUseDefaultDistributor(activity)")
+    embedded = choose.find("useEmbedded(context, done)")
+    if not 0 <= kept < default < embedded:
+        problems.append("choose does not keep a saved distributor app, then try the default app, "
+                        "before the embedded one")
+    if "saveDistributor" in choose:
+        problems.append("choose saves a distributor itself")
+    use = function(push, "useEmbedded")
+    if not re.search(r"if \(playServicesAvailable\(context\) && [^\n]*\) \{\s*"
+                     r"UnifiedPush\.saveDistributor\(context, own\)", use):
+        problems.append("the embedded distributor is saved without Play services checked")
+    services = function(push, "playServicesAvailable")
+    if "getPackageInfo(PLAY_SERVICES, PackageManager.GET_ACTIVITIES)" not in services or \
+            "catch (e: PackageManager.NameNotFoundException)" not in services or \
+            f'const val PLAY_SERVICES = "{PLAY_SERVICES}"' not in push:
+        problems.append("Play services not checked as the library does (getPackageInfo of com.google.android.gms)")
+    if ".filter { it != context.packageName }" not in function(push, "apps"):
+        problems.append("the app's own package counts as a distributor app")
+    return "; ".join(problems)
+
+
+def check_fcm_named(f: dict) -> str:
+    push, plugin = f.get(PUSH, ""), f.get(PLUGIN_KT, "")
+    problems = []
+    if 'const val EMBEDDED_FCM = "fcm"' not in push or \
+            "if (distributor == context.packageName) EMBEDDED_FCM else distributor" not in function(push, "name"):
+        problems.append("PushDistributor.name does not call the app's own package \"fcm\"")
+    state = method(plugin, "private fun pushState(): JSObject {")
+    if "PushDistributor.name(activity.applicationContext, distributor)" not in state:
+        problems.append("pushState does not name the distributor through PushDistributor.name")
+    return "; ".join(problems)
+
+
 def without_attribute(name: str):
     return lambda f: {MANIFEST: re.sub(r'(<service\s+android:name="' + re.escape(ALWAYS_ON_SERVICE) + r'"[^>]*?)\s+'
                                       + re.escape(name), r"\1", f[MANIFEST], flags=re.S)}
@@ -261,6 +368,38 @@ CHECKS = [
      [lambda f: {ALWAYS_ON: f[ALWAYS_ON].replace("return START_NOT_STICKY", "return START_STICKY")},
       lambda f: {ALWAYS_ON: f[ALWAYS_ON].replace(
           ", ServiceInfo.FOREGROUND_SERVICE_TYPE_SPECIAL_USE)", ")")}]),
+    ("9. the embedded FCM distributor, pinned 3.x, in build.gradle.kts", check_embedded_dependency,
+     [lambda f: {GRADLE: re.sub(r'[^\n]*"' + re.escape(EMBEDDED) + r':[^\n]*\n', "", f[GRADLE])},
+      lambda f: {GRADLE: re.sub(re.escape(EMBEDDED) + r':[^"]+"', EMBEDDED + ':3.+"', f[GRADLE])},
+      lambda f: {GRADLE: re.sub(re.escape(EMBEDDED) + r':[^"]+"', EMBEDDED + ':2.5.0"', f[GRADLE])}]),
+    ("10. the embedded distributor's own receivers, VAPID on every registration, Play services visible",
+     check_embedded_declared,
+     [lambda f: {MANIFEST: f[MANIFEST].replace(
+         "    </application>",
+         '        <receiver android:name="id.spse.auth.android.EmbeddedDistributor" android:exported="false">\n'
+         "            <intent-filter>\n"
+         f'                <action android:name="{REGISTER}" />\n'
+         "            </intent-filter>\n"
+         "        </receiver>\n"
+         "    </application>")},
+      lambda f: {PUSH: f[PUSH] + "\nclass EmbeddedDistributor : EmbeddedDistributorReceiver()\n"},
+      lambda f: {MANIFEST: re.sub(r"\s*<queries>.*?</queries>", "", f[MANIFEST], flags=re.S)},
+      lambda f: {PLUGIN_KT: f[PLUGIN_KT].replace("REGISTRATION_LABEL, one.vapidKey)", "REGISTRATION_LABEL)")}]),
+    ("11. the choice: a distributor app first, the embedded one only with Play services", check_choice,
+     [lambda f: {PLUGIN_KT: f[PLUGIN_KT].replace("PushDistributor.choose(activity)",
+                                                 "UnifiedPush.tryUseCurrentOrDefaultDistributor(activity)")},
+      lambda f: {PUSH: f[PUSH].replace("if (saved != null && saved != context.packageName) {",
+                                       "if (saved != null) {")},
+      lambda f: {PUSH: f[PUSH].replace("        if (apps(context).isNotEmpty()) {",
+                                       "        useEmbedded(context, done)\n"
+                                       "        if (apps(context).isNotEmpty()) {")},
+      lambda f: {PUSH: f[PUSH].replace("if (playServicesAvailable(context) && ", "if (")},
+      lambda f: {PUSH: f[PUSH].replace(f'const val PLAY_SERVICES = "{PLAY_SERVICES}"',
+                                       'const val PLAY_SERVICES = "com.android.vending"')},
+      lambda f: {PUSH: f[PUSH].replace(".filter { it != context.packageName }", "")}]),
+    ("12. the push state calls the embedded distributor \"fcm\"", check_fcm_named,
+     lambda f: {PLUGIN_KT: f[PLUGIN_KT].replace(
+         "PushDistributor.name(activity.applicationContext, distributor)", "distributor")}),
 ]
 
 

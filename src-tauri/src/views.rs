@@ -552,6 +552,14 @@ pub(crate) const LICENCES: &[Licence] = &[
         name: "Svelte",
         licence: "MIT",
     },
+    Licence {
+        name: "notify-rust, zbus (desktop notifications)",
+        licence: "MIT OR Apache-2.0",
+    },
+    Licence {
+        name: "UnifiedPush connector, embedded FCM distributor (Android)",
+        licence: "Apache-2.0; the distributor's repository says LGPL-2.1",
+    },
 ];
 
 /// An enrollment settled at start.

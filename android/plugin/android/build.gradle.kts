@@ -36,5 +36,13 @@ dependencies {
     // installed): registration, RFC 8291 keys and decryption. Pinned: its
     // API changed within 3.x (make android-check compiles against stubs of it).
     implementation("org.unifiedpush.android:connector:3.3.5")
+    // The fallback where no distributor app is installed: the embedded FCM
+    // distributor (no Google proprietary code, no Firebase project or
+    // google-services.json: it asks Google Play services for a Web Push
+    // endpoint bound to each site's VAPID key). Used only when Play services
+    // are installed (PushDistributor in Push.kt). Pinned to the 3.0.0 whose
+    // source the plugin was written against; its classes are not called, its
+    // merged receivers are the distributor.
+    implementation("org.unifiedpush.android:embedded-fcm-distributor:3.0.0")
     implementation(project(":tauri-android"))
 }

@@ -149,8 +149,9 @@ pub struct PushFailure {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 pub struct PushState {
     /// The package of the distributor app (ntfy, Sunup...) that has
-    /// answered a registration; `None` while none is installed, chosen, or
-    /// has answered yet.
+    /// answered a registration, or `fcm` for the embedded FCM distributor
+    /// (Google Play services, where no distributor app is installed);
+    /// `None` while none is there, chosen, or has answered yet.
     pub distributor: Option<String>,
     /// `granted`, `denied` (refused, or off in Settings) or `prompt` (may
     /// be asked, Android 13+).
@@ -258,8 +259,9 @@ impl<R: Runtime> Android<R> {
 
 impl<R: Runtime> Android<R> {
     /// Registers one UnifiedPush instance per account in `wanted` (with the
-    /// distributor in use, or the phone's default, which may ask the user
-    /// to choose one) and unregisters the others. Answers with the state;
+    /// distributor app in use, or the phone's default, which may ask the
+    /// user to choose one; else the embedded FCM distributor where Google
+    /// Play services are) and unregisters the others. Answers with the state;
     /// the endpoints come later from the distributor and show in a later
     /// [`Android::push_state`]. It may wait for the user's choice: call it
     /// from a blocking task, never the main thread. Elsewhere there is no

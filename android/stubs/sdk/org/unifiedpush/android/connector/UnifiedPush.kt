@@ -23,11 +23,29 @@ object UnifiedPush {
     fun getDistributors(context: Context): List<String> = emptyList()
 
     @JvmStatic
+    fun tryUseDefaultDistributor(
+        context: Context,
+        callback: (Boolean) -> Unit,
+    ) {}
+
+    @JvmStatic
     fun tryUseCurrentOrDefaultDistributor(
         context: Context,
         callback: (Boolean) -> Unit,
     ) {}
 
     @JvmStatic
+    fun saveDistributor(
+        context: Context,
+        distributor: String,
+    ) {}
+
+    @JvmStatic
+    fun getSavedDistributor(context: Context): String? = null
+
+    @JvmStatic
     fun getAckDistributor(context: Context): String? = null
+
+    @JvmStatic
+    fun removeDistributor(context: Context) {}
 }

@@ -1,6 +1,7 @@
 package id.spse.auth.android
 
 import android.Manifest
+import android.app.Activity
 import android.app.Notification
 import android.app.NotificationChannel
 import android.app.NotificationManager
@@ -17,6 +18,7 @@ import org.json.JSONException
 import org.json.JSONObject
 import org.unifiedpush.android.connector.FailedReason
 import org.unifiedpush.android.connector.PushService
+import org.unifiedpush.android.connector.UnifiedPush
 import org.unifiedpush.android.connector.data.PushEndpoint
 import org.unifiedpush.android.connector.data.PushMessage
 
@@ -109,6 +111,94 @@ internal class PushStore(context: Context) {
         const val WANTED = "wanted"
         const val ENDPOINT = "endpoint/"
         const val FAILED = "failed/"
+    }
+}
+
+/** Google Play services' package: what the embedded FCM distributor registers through. */
+private const val PLAY_SERVICES = "com.google.android.gms"
+
+/** The push state's name of the embedded FCM distributor (the UI says "Google (FCM)"). */
+internal const val EMBEDDED_FCM = "fcm"
+
+/**
+ * Which distributor SPSE Auth registers with, in this order: a distributor
+ * app the user installed (ntfy, Sunup...: the one already in use, else the
+ * phone's default, which may ask the user to choose); else the embedded FCM
+ * distributor (org.unifiedpush.android:embedded-fcm-distributor, merged from
+ * its library: its own UnifiedPushReceiver takes the app's registrations,
+ * with the app's own package as the distributor) when Google Play services
+ * are installed; else none, and the app's Settings offer "Selalu aktif".
+ * The embedded one asks Google for a Web Push endpoint bound to the site's
+ * VAPID key (https://fcm.googleapis.com/fcm/send/...), so no site needs any
+ * Firebase credential, and the build needs no Firebase project either.
+ */
+internal object PushDistributor {
+    /**
+     * Whether Google Play services are installed: the embedded library's own
+     * check (EmbeddedDistributorReceiver.isPlayServicesAvailable, private),
+     * which answers ACTION_REQUIRED to every registration without them. The
+     * plugin's manifest makes the package visible (Android 11+ <queries>).
+     */
+    fun playServicesAvailable(context: Context): Boolean =
+        try {
+            context.packageManager.getPackageInfo(PLAY_SERVICES, PackageManager.GET_ACTIVITIES)
+            true
+        } catch (e: PackageManager.NameNotFoundException) {
+            false
+        }
+
+    /** The distributor apps installed: the connector's list less the app itself (the embedded one). */
+    fun apps(context: Context): List<String> =
+        UnifiedPush.getDistributors(context).filter { it != context.packageName }
+
+    /** What the push state calls a distributor: "fcm" for the embedded one, else its package. */
+    fun name(context: Context, distributor: String): String =
+        if (distributor == context.packageName) EMBEDDED_FCM else distributor
+
+    /**
+     * Chooses the distributor (saved with the connector) and calls [done]
+     * with whether there is one; on the UI thread, as the choice may open
+     * the system's picker.
+     */
+    fun choose(activity: Activity, done: (Boolean) -> Unit) {
+        val context = activity.applicationContext
+        val saved = UnifiedPush.getSavedDistributor(context)
+        if (saved != null && saved != context.packageName) {
+            // The user's choice, still installed (the connector checks).
+            done(true)
+            return
+        }
+        if (apps(context).isNotEmpty()) {
+            // A distributor app was installed (maybe after the embedded one
+            // was taken): the phone's default, or the user's pick.
+            UnifiedPush.tryUseDefaultDistributor(activity) { found ->
+                val now = UnifiedPush.getSavedDistributor(context)
+                if (found && now != null && now != context.packageName) {
+                    done(true)
+                } else {
+                    useEmbedded(context, done)
+                }
+            }
+            return
+        }
+        useEmbedded(context, done)
+    }
+
+    /** The embedded FCM distributor if Play services are there, else none. */
+    private fun useEmbedded(context: Context, done: (Boolean) -> Unit) {
+        val own = context.packageName
+        if (playServicesAvailable(context) && own in UnifiedPush.getDistributors(context)) {
+            UnifiedPush.saveDistributor(context, own)
+            done(true)
+            return
+        }
+        if (UnifiedPush.getSavedDistributor(context) == own) {
+            // Play services gone: the FCM endpoints are dead, not offered.
+            UnifiedPush.removeDistributor(context)
+            val store = PushStore(context)
+            for (instance in store.wanted()) store.forget(instance)
+        }
+        done(false)
     }
 }
 

@@ -179,9 +179,11 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
     }
 
     /**
-     * Registers one UnifiedPush instance per account with the distributor in
-     * use, or the phone's default one (which may ask the user to choose: the
-     * answer comes when they have), and unregisters the instances no longer
+     * Registers one UnifiedPush instance per account with the distributor
+     * [PushDistributor.choose] picks (a distributor app: the one in use, or
+     * the phone's default, which may ask the user to choose, the answer
+     * coming when they have; else the embedded FCM distributor where Google
+     * Play services are; else none), and unregisters the instances no longer
      * listed. Resolves with the push state; the endpoints arrive later, in
      * SpsePushService, and show in a later pushState.
      */
@@ -189,7 +191,7 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
     fun pushSubscribe(invoke: Invoke) {
         val args = invoke.parseArgs(PushSubscribeArgs::class.java)
         activity.runOnUiThread {
-            UnifiedPush.tryUseCurrentOrDefaultDistributor(activity) { found ->
+            PushDistributor.choose(activity) { found ->
                 val context = activity.applicationContext
                 val store = PushStore(context)
                 val wanted = args.instances.map { it.instance }.toSet()
@@ -286,7 +288,12 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
     private fun pushState(): JSObject {
         val store = PushStore(activity.applicationContext)
         val state = JSObject()
-        state.put("distributor", UnifiedPush.getAckDistributor(activity.applicationContext) ?: JSONObject.NULL)
+        // The package of the distributor app, "fcm" for the embedded one, or null.
+        val distributor = UnifiedPush.getAckDistributor(activity.applicationContext)
+        state.put(
+            "distributor",
+            if (distributor == null) JSONObject.NULL else PushDistributor.name(activity.applicationContext, distributor),
+        )
         state.put("notifications", notificationState())
         state.put("endpoints", store.endpoints())
         state.put("failed", store.failures())
