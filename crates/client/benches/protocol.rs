@@ -44,7 +44,9 @@ async fn push_service() -> (String, tokio::sync::mpsc::UnboundedReceiver<Instant
                     let _ = tx.send(Instant::now());
                 }
                 let _ = tcp
-                    .write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .write_all(
+                        b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    )
                     .await;
             });
         }
