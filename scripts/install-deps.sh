@@ -9,7 +9,9 @@ set -euo pipefail
 # vault's keystore tests (gnome-keyring on a private D-Bus session bus).
 # faketime runs the CLI with a clock off the site's; python3-cryptography is
 # the independent reader of the vault format (tests/vault_reader) and checks
-# the sandbox's VAPID tokens; python3-venv holds PyPI's http-ece (below).
+# the sandbox's VAPID tokens; python3-venv holds PyPI's http-ece (below);
+# python3-argon2, with it, is the independent reader of the backup file
+# (tests/backup_reader).
 # Chromium drives the sandbox's pages in the browser tests; Node runs them.
 # The app (Tauri 2 on Linux) needs WebKitGTK 4.1 and libsoup 3 to build; Xvfb
 # gives it a display in the tests, webkit2gtk-driver drives it over WebDriver,
@@ -20,7 +22,7 @@ set -euo pipefail
 # Android (make android-check; docs/android.md), with no SDK or NDK here:
 # clang compiles ring's C for aarch64-linux-android (llvm-ar archives it), a
 # JDK runs kotlinc.
-packages=(build-essential pkg-config python3 python3-cryptography python3-venv ca-certificates gnome-keyring dbus procps chromium faketime
+packages=(build-essential pkg-config python3 python3-cryptography python3-argon2 python3-venv ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver python3-xlib libayatana-appindicator3-1 python3-dbusmock
   clang llvm openjdk-17-jdk-headless)

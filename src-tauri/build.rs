@@ -38,6 +38,14 @@ const COMMANDS: &[&str] = &[
     "has_camera",
     "push_status",
     "ask_notifications",
+    "backup_status",
+    "make_backup",
+    "open_import",
+    "read_import",
+    "confirm_import",
+    "cancel_import",
+    "export_accounts",
+    "set_aside_vault",
 ];
 
 /// The linker flag of Android's 16 KB page size.

@@ -15,7 +15,9 @@ export default defineConfig(({ mode }) => ({
     // No inline polyfill script: the app runs under `default-src 'self'`.
     modulePreload: { polyfill: false },
     sourcemap: false,
-    chunkSizeWarningLimit: 200,
+    // The main chunk's budget (kB). 215 since backup and restore: its view is a chunk of its own, loaded
+    // when opened, but its words (both languages) stay in the i18n tables with the rest.
+    chunkSizeWarningLimit: 215,
   },
   // `css`: the palette test reads app.css as text (`?raw`), which Vitest blanks unless CSS is processed.
   test: { include: ['src/**/*.test.ts'], environment: 'node', css: { include: [/app\.css/] } },

@@ -26,7 +26,15 @@
 #     registration, Play services visible, chosen only after a distributor
 #     app and with Play services, named "fcm"), each with a copy broken
 #     on that point refused (kotlinc, step 3, compiles the push Kotlin
-#     against the connector's stubs).
+#     against the connector's stubs);
+#  8. saving backups and exports (save_check.py): the saveDocument command
+#     opening ACTION_CREATE_DOCUMENT, every startActivityForResult naming an
+#     @ActivityCallback of the right shape, the write ("wt", off the main
+#     thread, bytes wiped, DISPLAY_NAME, cancel answered), the invoke
+#     answered once with no data in a message, Rust's save_document calling
+#     that command with the Kotlin half's field names, each with copies
+#     broken on that point refused (kotlinc, step 3, compiles it against
+#     the picker's SDK stubs).
 #
 # Ends with `android-check: N checks passed`. Tools: the Rust target (added
 # here), clang, llvm-ar, a JDK (scripts/install-deps.sh), kotlinc, the Tauri
@@ -171,6 +179,12 @@ step "push: the UnifiedPush service, permission, connector and notification"
 push_log=$(/usr/bin/python3 android/check/push_check.py) || { echo "$push_log"; fail "push check"; }
 echo "$push_log"
 ok "the plugin's push half is declared and built as the connector wants" "$(grep -c '^  ok:' <<<"$push_log")"
+
+# ---- 8. saving documents ----
+step "saving backups and exports: the file picker's command, callback and Rust API"
+save_log=$(/usr/bin/python3 android/check/save_check.py) || { echo "$save_log"; fail "save check"; }
+echo "$save_log"
+ok "saveDocument, its @ActivityCallback and save_document fit together" "$(grep -c '^  ok:' <<<"$save_log")"
 
 echo
 echo "android-check: $passed checks passed ($((SECONDS - START)) s)"

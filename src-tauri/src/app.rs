@@ -23,13 +23,16 @@ use zeroize::Zeroizing;
 
 use crate::error::{AppError, ErrorCode};
 use crate::views::{
-    About, AccountView, AccountsView, Added, CodeView, CodesView, Decided, DecisionView, LICENCES,
-    LinkView, LoginView, ManualAccount, ManualKind, Preview, PreviewAccount, RecoveredView,
-    RemovalCheck, RestoredFrom, Settings, SiteState, SiteStateEvent, SiteView,
+    About, AccountView, AccountsView, Added, BackupNote, CodeView, CodesView, Decided,
+    DecisionView, LICENCES, LinkView, LoginView, ManualAccount, ManualKind, Preview,
+    PreviewAccount, RecoveredView, RemovalCheck, RestoredFrom, Settings, SiteState, SiteStateEvent,
+    SiteView,
 };
 
 /// Previews and adding accounts.
 mod adding;
+/// Backup, restore, import from other apps, export for leaving.
+mod backups;
 /// The poller, the waiting logins and the answers.
 mod logins;
 /// OS notifications of logins and of the first close to the tray.
@@ -38,6 +41,7 @@ mod notices;
 mod push;
 
 pub use adding::{PREVIEW_TTL, PreviewEntry};
+pub use backups::{ExportFormat, Picked};
 pub use logins::{
     FLOOD_DISMISSALS, FLOOD_LOGINS, FLOOD_PAUSE, FLOOD_WINDOW, MAX_LOGIN_FUTURE_MS,
     MAX_LOGIN_LIFE_MS, MAX_LOGINS_PER_ACCOUNT, MAX_SNOOZE_MINUTES,
@@ -150,6 +154,11 @@ pub trait Host: Send + Sync + 'static {
     fn ask_notifications(&self) -> Option<PushReport> {
         None
     }
+    /// Asks the user where to save a file (`suggested` its name) and
+    /// writes `bytes` there: the system's save dialog on desktop, the
+    /// system file picker on Android. The name the user can find it by, or
+    /// `None` when the user cancelled.
+    fn save_file(&self, suggested: &str, bytes: &[u8]) -> Result<Option<String>, AppError>;
 }
 
 /// How the app is set up.
@@ -259,13 +268,20 @@ pub struct App {
     notices: Mutex<Notices>,
     /// What each account's site was told of its push endpoint this run.
     pushes: Mutex<push::Pushes>,
+    /// The vault opened after the unreadable one was set aside
+    /// ([`App::set_aside_vault`]): used instead of `vault` from then on.
+    fresh_vault: std::sync::OnceLock<Mutex<Vault>>,
+    /// The keystore the vault was opened with, for a fresh vault.
+    keystore: Option<Keystore>,
+    /// Files picked to import or restore, by handle.
+    imports: Mutex<HashMap<String, backups::Picked>>,
 }
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
             .field("data_dir", &self.options.data_dir)
-            .field("vault_open", &self.vault.is_ok())
+            .field("vault_open", &self.vault_mutex().is_ok())
             .field("previews", &lock(&self.previews).len())
             .finish_non_exhaustive()
     }
@@ -288,6 +304,7 @@ impl App {
         keystore: Result<Keystore, spse_vault::Error>,
         host: Arc<dyn Host>,
     ) -> Result<Arc<App>, AppError> {
+        let kept = keystore.as_ref().ok().cloned();
         let vault = keystore
             .and_then(|keystore| Vault::open(&options.data_dir, keystore))
             .map_err(AppError::from);
@@ -325,6 +342,9 @@ impl App {
             clocks_saved: Mutex::new(HashMap::new()),
             notices: Mutex::new(Notices::default()),
             pushes: Mutex::new(push::Pushes::default()),
+            fresh_vault: std::sync::OnceLock::new(),
+            keystore: kept,
+            imports: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -332,7 +352,7 @@ impl App {
     /// (told to the window by `recovered`), then starts polling.
     pub async fn start(self: &Arc<Self>) {
         let mut settled = Vec::new();
-        if let Ok(vault) = &self.vault {
+        if let Ok(vault) = self.vault_mutex() {
             let _ = lock(vault).reload();
             let pending: Vec<StoredAccount> = lock(vault)
                 .accounts()
@@ -381,7 +401,10 @@ impl App {
     // ---- helpers ----
 
     fn vault_mutex(&self) -> Result<&Mutex<Vault>, AppError> {
-        self.vault.as_ref().map_err(Clone::clone)
+        match self.fresh_vault.get() {
+            Some(fresh) => Ok(fresh),
+            None => self.vault.as_ref().map_err(Clone::clone),
+        }
     }
 
     fn vault(&self) -> Result<MutexGuard<'_, Vault>, AppError> {
@@ -521,6 +544,7 @@ impl App {
             accounts,
             restored_from_backup: restores.latest,
             restores: restores.count,
+            backup: BackupNote::of(vault.backup_state()),
         })
     }
 
@@ -536,8 +560,8 @@ impl App {
                 let at_ms = code_time(&vault, stored, now);
                 let at = at_ms / 1000;
                 let account = &stored.account;
-                match account.kind() {
-                    Kind::Totp { period } => {
+                match account.kind().period() {
+                    Some(period) => {
                         let period_ms = u64::from(period) * 1000;
                         let end = (at_ms / period_ms + 1) * period_ms;
                         CodeView {
@@ -548,7 +572,7 @@ impl App {
                             period: Some(period),
                         }
                     }
-                    Kind::Hotp { .. } => CodeView {
+                    None => CodeView {
                         id: stored.id.clone(),
                         code: account.code_at(at).as_str().to_owned(),
                         next: None,

@@ -8,11 +8,12 @@ use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 use zeroize::Zeroizing;
 
-use crate::app::App;
+use crate::app::{App, ExportFormat};
 use crate::error::{AppError, ErrorCode};
 use crate::views::{
-    About, AccountsView, Added, CodesView, Decided, DecisionView, LoginView, ManualAccount,
-    Preview, PushStatus, RemovalCheck, Settings,
+    About, AccountsView, Added, BackupStatus, CodesView, Decided, DecisionView, Exported,
+    ImportDone, ImportPreview, LoginView, ManualAccount, Opened, Preview, PushStatus, RemovalCheck,
+    Saved, SetAside, Settings,
 };
 
 /// The app's state as commands get it.
@@ -241,4 +242,107 @@ fn trace_first_paint(visible: bool) {
     {
         eprintln!("startup: painted");
     }
+}
+
+/// Runs `work` off the async workers (a password derivation takes about a
+/// second on a phone; a save dialog waits for the user).
+async fn blocking<T: Send + 'static>(
+    state: &AppState<'_>,
+    work: impl FnOnce(&Arc<App>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let app = Arc::clone(state);
+    tauri::async_runtime::spawn_blocking(move || work(&app))
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("backup: {e}")))?
+}
+
+/// How many accounts a backup would hold, and whether they changed since
+/// the last one.
+#[tauri::command]
+pub async fn backup_status(state: AppState<'_>) -> Result<BackupStatus, AppError> {
+    state.backup_status()
+}
+
+/// Seals every account with `password` and saves it where the user picks.
+#[tauri::command]
+pub async fn make_backup(
+    state: AppState<'_>,
+    password: Zeroizing<String>,
+) -> Result<Saved, AppError> {
+    blocking(&state, move |app| app.make_backup(&password)).await
+}
+
+/// A picked file to import or restore: a raw IPC body on desktop, or JSON
+/// `{"file": "<base64>"}` where the IPC carries no raw body (Android).
+#[tauri::command]
+pub async fn open_import(state: AppState<'_>, request: Request<'_>) -> Result<Opened, AppError> {
+    let bytes = file_bytes(request.body())?;
+    state.open_import(bytes)
+}
+
+/// The bytes of an `open_import` call, like [`picture_bytes`].
+fn file_bytes(body: &InvokeBody) -> Result<Vec<u8>, AppError> {
+    use base64::Engine as _;
+    match body {
+        InvokeBody::Raw(bytes) => Ok(bytes.clone()),
+        InvokeBody::Json(json) => {
+            let encoded = json
+                .get("file")
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::ImportUnrecognised,
+                        "file: send it as a raw body, or as JSON {\"file\": \"<base64>\"}",
+                    )
+                })?;
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .map_err(|_| AppError::new(ErrorCode::ImportUnrecognised, "file: not valid base64"))
+        }
+    }
+}
+
+/// Opens a picked file (with its password) and says what it holds.
+#[tauri::command]
+pub async fn read_import(
+    state: AppState<'_>,
+    handle: String,
+    password: Option<Zeroizing<String>>,
+) -> Result<ImportPreview, AppError> {
+    blocking(&state, move |app| {
+        app.read_import(&handle, password.as_ref().map(|p| p.as_str()))
+    })
+    .await
+}
+
+/// Adds what `read_import` showed.
+#[tauri::command]
+pub async fn confirm_import(state: AppState<'_>, handle: String) -> Result<ImportDone, AppError> {
+    state.confirm_import(&handle)
+}
+
+/// Forgets a picked file.
+#[tauri::command]
+pub async fn cancel_import(state: AppState<'_>, handle: String) -> Result<(), AppError> {
+    state.cancel_import(&handle);
+    Ok(())
+}
+
+/// Every account's codes for another app, saved where the user picks.
+#[tauri::command]
+pub async fn export_accounts(
+    state: AppState<'_>,
+    format: ExportFormat,
+    password: Option<Zeroizing<String>>,
+) -> Result<Exported, AppError> {
+    blocking(&state, move |app| {
+        app.export_accounts(format, password.as_ref().map(|p| p.as_str()))
+    })
+    .await
+}
+
+/// Sets an unreadable vault aside and opens a new one to restore into.
+#[tauri::command]
+pub async fn set_aside_vault(state: AppState<'_>) -> Result<SetAside, AppError> {
+    state.set_aside_vault()
 }

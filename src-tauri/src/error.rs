@@ -77,6 +77,15 @@ codes! {
     QrAmbiguous => "qrAmbiguous",
     QrInvalidPayload => "qrInvalidPayload",
     PayloadInvalid => "payloadInvalid",
+    ImportUnrecognised => "importUnrecognised",
+    ImportTooLarge => "importTooLarge",
+    ImportPasswordNeeded => "importPasswordNeeded",
+    ImportWrongPassword => "importWrongPassword",
+    ImportDamaged => "importDamaged",
+    ImportNewerVersion => "importNewerVersion",
+    ImportUnsupported => "importUnsupported",
+    ImportTooMuchMemory => "importTooMuchMemory",
+    BackupPasswordShort => "backupPasswordShort",
     PreviewGone => "previewGone",
     NeedsConfirmation => "needsConfirmation",
     CleartextBlocked => "cleartextBlocked",
@@ -146,6 +155,9 @@ impl AppError {
 
 impl From<spse_vault::Error> for AppError {
     fn from(error: spse_vault::Error) -> AppError {
+        if let spse_vault::Error::BackupContent(_) = error {
+            return AppError::new(ErrorCode::ImportDamaged, error.to_string());
+        }
         AppError::new(ErrorCode::from_snake(error.code()), error.to_string())
     }
 }

@@ -221,6 +221,52 @@ impl<R: Runtime> Host for TauriHost<R> {
         report(self.handle.android()?.ask_notifications())
     }
 
+    #[cfg(desktop)]
+    fn save_file(&self, suggested: &str, bytes: &[u8]) -> Result<Option<String>, AppError> {
+        // Scripted use and the end-to-end tests: straight into a folder.
+        let path = if let Some(dir) = std::env::var_os("SPSE_AUTH_SAVE_DIR") {
+            free_name(std::path::Path::new(&dir), suggested)
+        } else {
+            use tauri_plugin_dialog::DialogExt;
+            let picked = self
+                .handle
+                .dialog()
+                .file()
+                .set_file_name(suggested)
+                .blocking_save_file();
+            let Some(picked) = picked else {
+                return Ok(None);
+            };
+            picked.into_path().map_err(|e| {
+                AppError::new(
+                    ErrorCode::Io,
+                    format!("file: not a path on this computer ({e})"),
+                )
+            })?
+        };
+        spse_vault::write_file(&path, bytes)?;
+        Ok(Some(path.display().to_string()))
+    }
+
+    #[cfg(target_os = "android")]
+    fn save_file(&self, suggested: &str, bytes: &[u8]) -> Result<Option<String>, AppError> {
+        use tauri_plugin_spse_android::AndroidExt;
+        let android = self.handle.android().ok_or_else(|| {
+            AppError::new(ErrorCode::Internal, "file: the Android glue did not load")
+        })?;
+        android
+            .save_document(suggested, bytes)
+            .map_err(|e| AppError::new(ErrorCode::Io, format!("file: {e}")))
+    }
+
+    #[cfg(target_os = "ios")]
+    fn save_file(&self, _suggested: &str, _bytes: &[u8]) -> Result<Option<String>, AppError> {
+        Err(AppError::new(
+            ErrorCode::Internal,
+            "file: saving is not built for iOS",
+        ))
+    }
+
     fn read_clipboard_image(&self) -> Option<(u32, u32, Zeroizing<Vec<u8>>)> {
         let image = self.handle.clipboard().read_image().ok()?;
         Some((
@@ -229,6 +275,24 @@ impl<R: Runtime> Host for TauriHost<R> {
             Zeroizing::new(image.rgba().to_vec()),
         ))
     }
+}
+
+/// `dir/name`, or `dir/name (2)`, ... when taken: a save never replaces a
+/// file the user has.
+#[cfg(desktop)]
+fn free_name(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    if !path.exists() {
+        return path;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem, format!(".{ext}")),
+        None => (name, String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(path)
 }
 
 /// The push connector's state as the app reads it; an error (the glue

@@ -35,15 +35,16 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
     // Keystore-backed store needs when the vault opens.
     #[cfg(target_os = "android")]
     let builder = builder.plugin(tauri_plugin_spse_android::init());
-    // The tray's notifications, and the start at login, hidden.
+    // The tray's notifications, the start at login, hidden, and the save
+    // dialog of a backup.
     #[cfg(desktop)]
-    let builder =
-        builder
-            .plugin(tauri_plugin_notification::init())
-            .plugin(tauri_plugin_autostart::init(
-                tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-                Some(vec![tray::HIDDEN_ARG]),
-            ));
+    let builder = builder
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![tray::HIDDEN_ARG]),
+        ));
     builder.invoke_handler(tauri::generate_handler![
         commands::platform,
         commands::accounts,
@@ -69,6 +70,14 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::has_camera,
         commands::push_status,
         commands::ask_notifications,
+        commands::backup_status,
+        commands::make_backup,
+        commands::open_import,
+        commands::read_import,
+        commands::confirm_import,
+        commands::cancel_import,
+        commands::export_accounts,
+        commands::set_aside_vault,
     ])
 }
 

@@ -3,7 +3,7 @@
 //! from names, codes and states only.
 
 use serde::{Deserialize, Serialize};
-use spse_otp::{Account, Kind};
+use spse_otp::Account;
 use spse_vault::StoredAccount;
 use zeroize::Zeroizing;
 
@@ -114,12 +114,9 @@ impl From<&StoredAccount> for AccountView {
     }
 }
 
-/// A TOTP account's period, none for HOTP.
+/// A TOTP or Steam account's period, none for HOTP.
 pub(crate) fn period(account: &Account) -> Option<u32> {
-    match account.kind() {
-        Kind::Totp { period } => Some(period),
-        Kind::Hotp { .. } => None,
-    }
+    account.kind().period()
 }
 
 /// Sites and accounts.
@@ -138,6 +135,10 @@ pub struct AccountsView {
     /// higher number than the warning the user closed is a new restore,
     /// told again (F-20).
     pub restores: u32,
+    /// The quiet line under the list when the accounts are not all in a
+    /// backup: never made, or changed since; `None` when they are (or there
+    /// are none).
+    pub backup: Option<BackupNote>,
 }
 
 /// Why the vault was opened from its backup, for the warning the list shows.
@@ -587,4 +588,149 @@ pub struct SiteStateEvent {
     /// Local Unix ms when its paused prompts show again, none when not
     /// paused (as [`SiteView::paused_until`]).
     pub paused_until: Option<u64>,
+}
+
+/// Why the list suggests a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupNote {
+    /// `never` or `changed`.
+    pub state: &'static str,
+    /// When the last backup was made, Unix seconds.
+    pub last_at: Option<u64>,
+}
+
+impl BackupNote {
+    /// The note for `state`, none when the accounts are backed up.
+    pub fn of(state: spse_vault::BackupState) -> Option<BackupNote> {
+        match state {
+            spse_vault::BackupState::NoAccounts | spse_vault::BackupState::Current { .. } => None,
+            spse_vault::BackupState::Never => Some(BackupNote {
+                state: "never",
+                last_at: None,
+            }),
+            spse_vault::BackupState::Changed { at } => Some(BackupNote {
+                state: "changed",
+                last_at: Some(at),
+            }),
+        }
+    }
+}
+
+/// The Backup screen's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupStatus {
+    /// Accounts a backup would hold.
+    pub accounts: usize,
+    /// Of them, SPSE accounts (their device keys go into the backup).
+    pub spse_accounts: usize,
+    /// When the last backup was made, Unix seconds.
+    pub last_at: Option<u64>,
+    /// Whether the accounts changed since (or no backup was made).
+    pub changed: bool,
+}
+
+/// Where a file was saved, or that the user cancelled the picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    /// False when the user cancelled.
+    pub saved: bool,
+    /// The file's name as the user can find it again.
+    pub file: Option<String>,
+}
+
+/// A file picked to import or restore, kept on the Rust side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Opened {
+    /// Names the file for `read_import`, `confirm_import`, `cancel_import`.
+    pub handle: String,
+    /// The format's stable id (`aegis`, `spse`, ...).
+    pub format: &'static str,
+    /// The app's name (`Aegis`, `SPSE Auth backup`).
+    pub format_name: &'static str,
+    /// Whether `read_import` needs the file's password.
+    pub encrypted: bool,
+}
+
+/// One account an import or restore would add (or finds already here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportAccount {
+    /// Its issuer.
+    pub issuer: Option<String>,
+    /// Its account name (the user ID of an SPSE account).
+    pub name: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: &'static str,
+    /// The SPSE site's address, for an SPSE account of a backup.
+    pub site: Option<String>,
+    /// Already in the vault: skipped, never doubled.
+    pub already: bool,
+}
+
+/// An entry of the file that cannot be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSkipped {
+    /// Its issuer.
+    pub issuer: Option<String>,
+    /// Its account name.
+    pub name: String,
+    /// `unsupportedType`, `unsupportedAlgorithm` or `invalid`.
+    pub reason_code: &'static str,
+    /// The type or algorithm, or the English reason (never a secret).
+    pub detail: String,
+}
+
+/// What a picked file holds, shown before anything is added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    /// The file's handle.
+    pub handle: String,
+    /// The format's id.
+    pub format: &'static str,
+    /// The app's name.
+    pub format_name: &'static str,
+    /// An SPSE Auth backup: restored with device keys.
+    pub restore: bool,
+    /// The accounts, in the file's order.
+    pub accounts: Vec<ImportAccount>,
+    /// The entries left out.
+    pub skipped: Vec<ImportSkipped>,
+}
+
+/// What an import or restore added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportDone {
+    /// Accounts added.
+    pub added: usize,
+    /// Accounts of the file already here, left as they were.
+    pub already: usize,
+}
+
+/// What an export for another app wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Exported {
+    /// False when the user cancelled the picker.
+    pub saved: bool,
+    /// The file's name.
+    pub file: Option<String>,
+    /// Accounts written.
+    pub count: usize,
+    /// Of them, SPSE accounts written without their device key.
+    pub spse: usize,
+}
+
+/// Where the unreadable vault was put.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetAside {
+    /// The file name it now has, beside the new vault.
+    pub kept_as: String,
 }

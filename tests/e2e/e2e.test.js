@@ -26,6 +26,8 @@ const driverBin = process.env.TAURI_DRIVER ?? join(tools, 'bin', 'tauri-driver')
 const shots = join(root, 'target', 'e2e');
 const scratch = mkdtempSync(join(tmpdir(), 'spse-e2e-'));
 const dataDir = join(scratch, 'vault');
+/** Where the app saves backups and exports instead of asking (SPSE_AUTH_SAVE_DIR): scenario 11. */
+const saveDir = join(scratch, 'saved');
 
 // Everything this suite starts (processes.js): ended at the end, by group and
 // by pid; the suite fails if one survives; SIGKILLed if node exits first.
@@ -72,6 +74,7 @@ async function startSandbox(listen = '127.0.0.1:0') {
 before(async () => {
   mkdirSync(shots, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
+  mkdirSync(saveDir, { recursive: true });
   // The language is set before the app starts: Indonesian, as the site.
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ language: 'id' }));
   assert.ok(existsSync(driverBin), `tauri-driver not found at ${driverBin} (make deps installs it)`);
@@ -85,7 +88,7 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
   page = await context.newPage();
   // tauri-driver passes its environment on to the app.
-  driver = await startDriver(driverBin, procs, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir });
+  driver = await startDriver(driverBin, procs, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir, SPSE_AUTH_SAVE_DIR: saveDir });
   app = await Session.create(driver.url, appBin);
   await app.waitText(/Tambah akun/, 20_000);
   // The teardown's check is only as good as this: the app, two levels down, is found.
@@ -652,6 +655,120 @@ scenarioTest('10 in the tray, a login is found by a notification', async () => {
   } finally {
     appInView = true;
     assertNoSurvivors(await procs.end((p) => p.pid === daemon.pid || p.ppid === daemon.pid), 'stopping the notification server');
+  }
+});
+
+/**
+ * A second, fresh Secret Service (scripts/with-secret-service.sh, its own
+ * D-Bus bus and gnome-keyring): what a new phone's keystore is to the old
+ * one. Started in the background; `run` runs the CLI inside it, `stop` ends
+ * it by its own cleanup (the keyring daemon and its folder go with it).
+ */
+async function otherKeyring(dir) {
+  const envFile = join(dir, 'env');
+  const stopFile = join(dir, 'stop');
+  const env = { ...process.env };
+  delete env.SPSE_SECRET_SERVICE_SESSION; // a session of its own, not this one's
+  const session = procs.spawn(join(root, 'scripts', 'with-secret-service.sh'), ['bash', '-c',
+    'env | grep -E "^(DBUS_SESSION_BUS_ADDRESS|XDG_[A-Z_]+|GNOME_KEYRING_CONTROL)=" > "$0.tmp" && mv "$0.tmp" "$0"; ' +
+    'while [ ! -e "$1" ]; do sleep 0.1; done', envFile, stopFile], { env });
+  await until('the second keyring', () => existsSync(envFile), 10_000);
+  const inside = Object.fromEntries(readFileSync(envFile, 'utf8').trim().split('\n').map((l) => {
+    const at = l.indexOf('=');
+    return [l.slice(0, at), l.slice(at + 1)];
+  }));
+  const cliEnv = { ...env, ...inside };
+  delete cliEnv.SPSE_AUTH_DATA_DIR;
+  return {
+    run: (args) => execFileSync(bin('spse-auth'), ['--data-dir', join(dir, 'vault'), ...args], {
+      env: cliEnv, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    stop: async () => {
+      writeFileSync(stopFile, '');
+      const left = await procs.waitGone((p) => p.pid === session.pid || p.ppid === session.pid, 10_000);
+      assertNoSurvivors(await procs.end((p) => p.pid === session.pid || p.ppid === session.pid), 'the second keyring');
+      assert.deepEqual(left.map(describeProcess), [], 'the second keyring did not stop by itself');
+    },
+  };
+}
+
+/** `codes --json` of the app's own vault (this session's keyring) and of `other`, in the same 30 s window. */
+function sameWindowCodes(other) {
+  for (;;) {
+    const here = JSON.parse(execFileSync(bin('spse-auth'), ['--data-dir', dataDir, 'codes', '--json'], { encoding: 'utf8', timeout: 30_000 }));
+    const there = JSON.parse(other.run(['codes', '--json']));
+    if (here.every((c) => c.seconds_left > 3)) return [here, there];
+    execFileSync('sleep', ['4']);
+  }
+}
+
+scenarioTest('11 a backup made in the app restores on a fresh keyring, approvals work', async () => {
+  begin('11-backup');
+  const password = 'pokja kudus 2026';
+  await step('app: Settings, Backup and restore', async () => {
+    await app.click('Pengaturan');
+    await app.exec("document.querySelector('.backup-row').click();");
+    await app.waitText(/Buat cadangan/);
+  });
+  const file = await step('app: backup made with the password twice', async () => {
+    await app.sendKeys('#b-pass', password);
+    await app.sendKeys('#b-pass2', password);
+    await app.click('Buat cadangan');
+    await app.waitText(/Cadangan disimpan/, 20_000);
+    const saved = readdirSync(saveDir);
+    assert.equal(saved.length, 1, `one file saved: ${saved}`);
+    return join(saveDir, saved[0]);
+  });
+  const here = join(scratch, 'new-phone');
+  mkdirSync(here, { recursive: true });
+  const passwordFile = join(here, 'password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  const other = await otherKeyring(here);
+  try {
+    await step('a fresh vault and keyring: wrong password adds nothing', async () => {
+      const wrong = join(here, 'wrong');
+      writeFileSync(wrong, 'not the password\n', { mode: 0o600 });
+      assert.throws(() => other.run(['restore', file, '--password-file', wrong]), (e) => e.status === 2 && /password/i.test(e.stderr));
+      assert.deepEqual(JSON.parse(other.run(['list', '--json'])), []);
+    });
+    await step('restored there: every account, identical codes', async () => {
+      const out = other.run(['restore', file, '--password-file', passwordFile]);
+      const [mine, theirs] = sameWindowCodes(other);
+      assert.equal(out.trim().split('\n').filter((l) => l.startsWith('added ')).length, mine.length, out);
+      const key = (c) => `${c.site}|${c.issuer}|${c.account}|${c.code}`;
+      assert.deepEqual(theirs.map(key).sort(), mine.map(key).sort());
+      assert.ok(mine.some((c) => c.account === 'PPK2'));
+    });
+    await step('restored again: every account skipped, none doubled', async () => {
+      const out = other.run(['restore', file, '--password-file', passwordFile]);
+      assert.doesNotMatch(out, /^added /m);
+      assert.match(out, /^skipped .*PPK2 \(already here\)$/m);
+    });
+    await step('browser logs out', logout);
+    const number = await step('browser logs in as PPK2: the site waits', async () => {
+      await login('PPK2');
+      await page.waitForURL('**/login/wait');
+      return (await page.locator('#number').textContent()).trim();
+    });
+    await step('the restored vault approves it: browser reaches Beranda', async () => {
+      const pending = JSON.parse(other.run(['pending', '--wait', '5', '--json']));
+      const login = pending.find((p) => p.user_id === 'PPK2');
+      assert.ok(login, `no PPK2 login waiting: ${JSON.stringify(pending)}`);
+      assert.match(other.run(['approve', login.tx, '--number', number]), /Login PPK2 diterima/);
+      await page.waitForURL('**/beranda', { timeout: 10_000 });
+      await page.getByText('Selamat datang, PPK2').waitFor();
+    });
+    await step('the app\'s sheet closes: answered elsewhere', async () => {
+      const end = Date.now() + 10_000;
+      for (let text = await app.text(); /Authorize login\?/.test(text) && !/sudah dijawab/.test(text); text = await app.text()) {
+        assert.ok(Date.now() < end, `the sheet stays open: ${text}`);
+        await sleep(100);
+      }
+      if (/sudah dijawab/.test(await app.text())) await app.click('OK');
+      await app.waitText(/PPK2/);
+    });
+  } finally {
+    await other.stop();
   }
 });
 

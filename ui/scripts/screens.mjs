@@ -224,12 +224,95 @@ const screens = [
   { name: 'notify-dialog', query: 'mock=empty&platform=android&push=notificationsUnasked', steps: (p) => enrollByPhoto(p), ready: 'dialog[open] #notify-title' },
   // F-16: on Windows (and macOS) the window is left out of screenshots and screen sharing; the hint says so.
   { name: 'settings-windows', query: 'mock=main&platform=windows', steps: (p) => p.click(SETTINGS), ready: '.switch' },
+  // Backup and restore (Settings › Cadangan & pulihkan): the four sections, the password's strength, the
+  // restore and import flows (password, wrong password, the preview, each error), the export's warning.
+  { name: 'accounts-backup-changed', query: 'mock=main&backup=changed', ready: '.backup-note', wide: true },
+  { name: 'accounts-backup-never', query: 'mock=main&backup=never', ready: '.backup-note' },
+  { name: 'backup', query: 'mock=main&backup=changed', steps: (p) => toBackup(p), ready: '#export-title', wide: true },
+  { name: 'backup-large', query: 'mock=main&backup=changed&text=large', steps: (p) => toBackup(p), ready: '#export-title' },
+  { name: 'backup-empty', query: 'mock=empty', steps: (p) => toBackup(p), ready: '#restore-title' },
+  {
+    name: 'backup-strength',
+    query: 'mock=main',
+    steps: async (p) => {
+      await toBackup(p);
+      await p.fill('#b-pass', 'pokja kudus 2026');
+      await p.fill('#b-pass2', 'pokja kudus 2025');
+    },
+    ready: '#b-pass2-err',
+  },
+  { name: 'backup-weak', query: 'mock=main', steps: async (p) => (await toBackup(p), p.fill('#b-pass', 'kudus2026')), ready: '.meter[data-level=weak]' },
+  {
+    name: 'backup-saved',
+    query: 'mock=main&backup=changed',
+    steps: async (p) => {
+      await toBackup(p);
+      await p.fill('#b-pass', 'pokja kudus 2026');
+      await p.fill('#b-pass2', 'pokja kudus 2026');
+      await p.click('.btn.make');
+    },
+    ready: '.snack',
+  },
+  { name: 'restore-password', query: 'mock=main', steps: (p) => pickBackupFile(p, 'restore', 'spse'), ready: '#unlock-pass' },
+  {
+    name: 'restore-wrong-password',
+    query: 'mock=main',
+    steps: async (p) => {
+      await pickBackupFile(p, 'restore', 'spse');
+      await p.fill('#unlock-pass', 'salah');
+      await p.click('.btn.unlock');
+    },
+    ready: '#unlock-err',
+  },
+  { name: 'restore-preview', query: 'mock=main', steps: (p) => unlockBackup(p, 'spse'), ready: '.confirm-import', wide: true },
+  { name: 'restore-preview-empty', query: 'mock=empty', steps: (p) => unlockBackup(p, 'spse'), ready: '.confirm-import' },
+  {
+    name: 'restore-done',
+    query: 'mock=main',
+    steps: async (p) => {
+      await unlockBackup(p, 'spse');
+      await p.click('.confirm-import');
+    },
+    ready: '.snack',
+  },
+  { name: 'restore-newer', query: 'mock=main', steps: (p) => unlockBackup(p, 'newer'), ready: '.other-file' },
+  { name: 'restore-damaged', query: 'mock=main', steps: (p) => unlockBackup(p, 'damaged'), ready: '.other-file' },
+  { name: 'import-preview', query: 'mock=main', steps: (p) => pickBackupFile(p, 'import', 'aegis'), ready: '.confirm-import', wide: true },
+  { name: 'import-preview-large', query: 'mock=main&text=large', steps: (p) => pickBackupFile(p, 'import', 'aegis'), ready: '.confirm-import' },
+  { name: 'import-encrypted', query: 'mock=main', steps: (p) => pickBackupFile(p, 'import', 'aegisEncrypted'), ready: '#unlock-pass' },
+  { name: 'import-all-here', query: 'mock=main', steps: (p) => pickBackupFile(p, 'import', 'allhere'), ready: '.notice.info' },
+  { name: 'import-memory', query: 'mock=main', steps: (p) => unlockBackup(p, 'memory', 'import'), ready: '.other-file' },
+  { name: 'import-unrecognised', query: 'mock=main', steps: (p) => pickBackupFile(p, 'import', 'foto liburan'), ready: '.other-file' },
+  {
+    name: 'export-plain-warning',
+    query: 'mock=main',
+    steps: async (p) => {
+      await toBackup(p);
+      await p.check('input[name=export-format][value=aegisPlain]');
+      await p.click('.btn.export');
+    },
+    ready: 'dialog[open] .plain-go',
+  },
+  {
+    name: 'export-done',
+    query: 'mock=main',
+    steps: async (p) => {
+      await toBackup(p);
+      await p.fill('#e-pass', 'pindah ke aegis 2026');
+      await p.fill('#e-pass2', 'pindah ke aegis 2026');
+      await p.click('.btn.export');
+    },
+    ready: '.snack',
+  },
+  // The vault changed outside the app: "Pulihkan dari berkas cadangan" sets it aside, then the restore.
+  { name: 'startup-vault-tampered', query: 'mock=tampered', ready: '.restore-btn' },
+  { name: 'startup-vault-restore', query: 'mock=tampered', steps: (p) => p.click('.restore-btn'), ready: '.snack' },
   {
     name: 'about',
     query: 'mock=main',
     steps: async (p) => {
       await p.click('.bar .icon-btn');
-      await p.click('.option');
+      await p.click('.option.about-row');
     },
     ready: '.lic li',
   },
@@ -257,6 +340,28 @@ async function enrollByPhoto(page) {
   await page.waitForSelector('.preview');
   await page.click('.add-btn:not(.held)');
   await page.waitForSelector('.big-icon.ok');
+}
+
+/** Settings › Cadangan & pulihkan. */
+async function toBackup(page) {
+  await page.click(SETTINGS);
+  await page.click('.backup-row');
+  await page.waitForSelector('#restore-title');
+}
+
+/** A file picked in the backup view's restore or import section (the bytes name what the mock makes of it). */
+async function pickBackupFile(page, section, content) {
+  await toBackup(page);
+  const chooser = page.waitForEvent('filechooser');
+  await page.click(section === 'restore' ? '.pick-restore' : '.pick-import');
+  await (await chooser).setFiles({ name: `${content}.bin`, mimeType: 'application/octet-stream', buffer: Buffer.from(content) });
+}
+
+/** An encrypted file picked and its (right) password typed. */
+async function unlockBackup(page, content, section = 'restore') {
+  await pickBackupFile(page, section, content);
+  await page.fill('#unlock-pass', 'kata sandi kantor');
+  await page.click('.btn.unlock');
 }
 
 async function readText(page, text) {
@@ -458,6 +563,42 @@ const phoneScreens = [
     targets: ['.bar .title', '.scan-notice .btn', '.scan'],
   },
   { name: 'startup-error', query: 'mock=keystore', ready: '.startup', targets: ['.bar .title', '#startup-title', '.startup .btn'] },
+  // Backup: the password fields with the keyboard up (the field, its strength words; the file's password and "Buka berkas").
+  {
+    name: 'backup-keyboard',
+    query: 'mock=main',
+    steps: async (p) => (await toBackup(p), p.fill('#b-pass', 'Kudus2026')),
+    ready: '#b-pass-meter',
+    keyboard: '#b-pass',
+    targets: ['.bar .title', '#b-pass', '#b-pass-meter'],
+  },
+  { name: 'backup-xlarge', query: 'mock=main&backup=changed&text=xlarge', steps: (p) => toBackup(p), ready: '#make-title', targets: ['.bar .title', '#make-title'] },
+  {
+    name: 'restore-password-keyboard',
+    query: 'mock=main',
+    steps: (p) => pickBackupFile(p, 'restore', 'spse'),
+    ready: '#unlock-pass',
+    keyboard: '#unlock-pass',
+    targets: ['#unlock-pass', '.btn.unlock'],
+  },
+  {
+    name: 'restore-password-xlarge-keyboard',
+    query: 'mock=main&text=xlarge',
+    steps: (p) => pickBackupFile(p, 'restore', 'spse'),
+    ready: '#unlock-pass',
+    keyboard: '#unlock-pass',
+    targets: ['#unlock-pass', '.btn.unlock'],
+  },
+  {
+    name: 'export-keyboard',
+    query: 'mock=main',
+    steps: async (p) => (await toBackup(p), p.fill('#e-pass', 'pindah ke aegis 2026')),
+    ready: '#e-pass-meter',
+    keyboard: '#e-pass',
+    targets: ['#e-pass', '#e-pass-meter'],
+  },
+  { name: 'restore-preview-xlarge', query: 'mock=main&text=xlarge', steps: (p) => unlockBackup(p, 'spse'), ready: '.confirm-import', targets: ['.bar .title', '#flow-title'], bottom: '.confirm-import' },
+  { name: 'startup-vault-tampered-large', query: 'mock=tampered&text=large', ready: '.restore-btn', targets: ['.bar .title', '#startup-title', '.startup .btn.big', '.restore-btn'] },
   // "Pemberitahuan login" at 130 % text: the state, what to do, and "Izinkan pemberitahuan" on screen.
   {
     name: 'settings-nodistributor-large',
@@ -678,10 +819,13 @@ async function runPhone({ theme, lang }) {
       if (s.keyboard) {
         // The user taps the number field; the keyboard opens and the web view
         // ends above it (its nav bar is part of the keyboard's region).
-        await page.focus('#login-number');
+        const field = typeof s.keyboard === 'string' ? s.keyboard : '#login-number';
+        await page.focus(field);
         viewport = { w: PHONE.w, h: PHONE.h - KEYBOARD };
         await page.setViewportSize({ width: viewport.w, height: viewport.h });
         await setInsets(page, cdp, { top: STATUS_BAR, bottom: 0 });
+        // As the web view does when the keyboard shrinks it: the focused field is scrolled into view (a page, not the sheet).
+        if (typeof s.keyboard === 'string') await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView({ block: 'center' }), field);
       }
       if (s.camera) await fakeCamera(page);
       await page.waitForFunction(() => !document.querySelector('dialog[open] .held'));
@@ -1492,7 +1636,7 @@ async function checkBack() {
     await page.goto(`${base}?mock=main&lang=en&theme=light`);
     await page.waitForSelector('.row');
     await page.click('.bar .icon-btn');
-    await page.click('.option');
+    await page.click('.option.about-row');
     await page.waitForSelector('.lic li');
     await page.keyboard.press('Escape');
     await page.waitForSelector('.switch');
@@ -1511,12 +1655,108 @@ async function checkBack() {
   }
 }
 
+/**
+ * Backup and restore in the page: a short password never reaches make_backup; Batal and leaving the screen
+ * release the picked file (cancel_import); a wrong password asks again and adds nothing; the restore adds
+ * only after "Pulihkan N akun" (confirm_import once), the list then holds the new accounts; a plain export
+ * is written only after its warning's "Ekspor tanpa sandi"; the startup error's restore sets the vault
+ * aside once and opens the restore.
+ */
+async function checkBackup() {
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, reducedMotion: 'reduce' });
+  const fail = (what) => failures.push(`backup: ${what}`);
+  const rec = (page) => page.evaluate(() => globalThis.__mock);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${base}?mock=main&lang=id&theme=light`);
+    await page.waitForSelector('.row');
+    await toBackup(page);
+    await page.fill('#b-pass', 'pendek');
+    await page.fill('#b-pass2', 'pendek');
+    await page.click('.btn.make');
+    await page.waitForSelector('.field.invalid #b-pass');
+    if ((await rec(page)).backups.length !== 0) fail('a password under 8 characters was sent to make_backup');
+
+    // Batal at the password releases the file.
+    let chooser = page.waitForEvent('filechooser');
+    await page.click('.pick-restore');
+    await (await chooser).setFiles({ name: 'cadangan.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('spse') });
+    await page.waitForSelector('#unlock-pass');
+    await page.click('.btn.text:has-text("Batal")');
+    await page.waitForSelector('#restore-title');
+    let r = await rec(page);
+    if (!r.importsCancelled.includes('imp-1')) fail(`Batal did not release the file (${JSON.stringify(r.importsCancelled)})`);
+
+    // A wrong password asks again; the right one shows the preview; only "Pulihkan" adds.
+    chooser = page.waitForEvent('filechooser');
+    await page.click('.pick-restore');
+    await (await chooser).setFiles({ name: 'cadangan.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('spse') });
+    await page.fill('#unlock-pass', 'salah');
+    await page.click('.btn.unlock');
+    await page.waitForSelector('#unlock-err');
+    if ((await page.inputValue('#unlock-pass')) !== '') fail('the wrong password stays in its field');
+    await page.fill('#unlock-pass', 'kata sandi kantor');
+    await page.click('.btn.unlock');
+    await page.waitForSelector('.confirm-import');
+    r = await rec(page);
+    if (r.importsConfirmed.length !== 0) fail('accounts were added before "Pulihkan"');
+    const label = await page.textContent('.confirm-import');
+    if (!/Pulihkan 3 akun/.test(label ?? '')) fail(`the restore button says "${label?.trim()}", not "Pulihkan 3 akun"`);
+    await page.click('.confirm-import');
+    await page.waitForSelector('.snack');
+    const snackText = await page.textContent('.snack');
+    if (!/3 akun dipulihkan, 4 sudah ada/.test(snackText ?? '')) fail(`the snackbar says "${snackText}"`);
+    await page.waitForSelector('.row:has-text("ppk.bappeda")');
+    r = await rec(page);
+    if (r.importsConfirmed.length !== 1) fail(`confirm_import called ${r.importsConfirmed.length} times`);
+    if (!(await page.$('.backup-note'))) fail('after a restore the list does not say the accounts changed since the backup');
+
+    // Leaving the screen at the preview releases the file.
+    await toBackup(page);
+    chooser = page.waitForEvent('filechooser');
+    await page.click('.pick-import');
+    await (await chooser).setFiles({ name: 'aegis.json', mimeType: 'application/json', buffer: Buffer.from('aegis') });
+    await page.waitForSelector('.confirm-import');
+    await page.click('.bar .icon-btn');
+    await page.waitForSelector('.backup-row');
+    r = await rec(page);
+    if (!r.importsCancelled.includes('imp-3')) fail(`leaving the preview did not release the file (${JSON.stringify(r.importsCancelled)})`);
+
+    // A plain export only after its warning.
+    await page.click('.backup-row');
+    await page.check('input[name=export-format][value=otpauth]');
+    await page.click('.btn.export');
+    await page.waitForSelector('dialog[open] .plain-go');
+    await page.click('dialog[open] .plain-keep');
+    await page.waitForSelector('dialog[open]', { state: 'detached' }).catch(() => undefined);
+    if ((await rec(page)).exports.length !== 0) fail('the plain export was written before its warning was accepted');
+    await page.click('.btn.export');
+    await page.click('dialog[open] .plain-go');
+    await page.waitForSelector('.snack:has-text("diekspor")');
+    r = await rec(page);
+    if (r.exports.length !== 1 || r.exports[0].format !== 'otpauth' || r.exports[0].password !== null) fail(`export calls: ${JSON.stringify(r.exports)}`);
+
+    // The startup error's restore.
+    const start = await context.newPage();
+    await start.goto(`${base}?mock=tampered&lang=id&theme=light`);
+    await start.waitForSelector('.restore-btn');
+    await start.click('.restore-btn');
+    await start.waitForSelector('.pick-restore.filled');
+    if ((await rec(start)).setAside !== 1) fail('set_aside_vault was not called once');
+    if (await start.$('#make-title')) fail('an empty vault offers to make a backup');
+  } catch (err) {
+    fail(err instanceof Error ? err.message.split('\n')[0] : String(err));
+  } finally {
+    await context.close();
+  }
+}
+
 const phoneCombos = ['light', 'dark'].flatMap((theme) => ['id', 'en'].map((lang) => ({ theme, lang, phone: true })));
 const jobs = [...phoneCombos, ...combos];
 
 /** `SCREENS_CHECKS=<regex>`: only the in-page checks whose name matches (e.g. `Later|Desktop`); all by default. */
 const checksOnly = process.env.SCREENS_CHECKS ? new RegExp(process.env.SCREENS_CHECKS) : null;
-const checks = { checkBack, checkScan, checkRetry, checkHold, checkSheet, checkRows, checkLinks, checkDesktop, checkLater, checkSettings };
+const checks = { checkBack, checkBackup, checkScan, checkRetry, checkHold, checkSheet, checkRows, checkLinks, checkDesktop, checkLater, checkSettings };
 
 try {
   for (const [name, check] of Object.entries(checks)) if (!checksOnly || checksOnly.test(name)) await check();

@@ -7,6 +7,10 @@
 // `&push=on|noDistributor|notificationsDenied|notificationsUnasked|unavailable` (what `push_status`
 // answers there; `on` by default, through "ntfy"; desktop always `unavailable`) and `&ask=deny` (the user
 // refuses the system's notification prompt; by default it is allowed).
+// Backup and restore: `&backup=never|changed` (the list's reminder; none by default), `&save=cancel` (the
+// user cancels the save dialog), `&import=<kind>` (what a picked file is, else told by its bytes: see
+// IMPORTS), `&password=wrong` (every password is wrong; else only "salah" is), `mock=tampered|corrupt|keymissing`
+// (the vault cannot be opened; "Pulihkan dari berkas cadangan" sets it aside and an empty vault opens).
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import type {
@@ -14,6 +18,14 @@ import type {
   AccountView,
   AccountsView,
   Added,
+  BackupNote,
+  BackupStatus,
+  ErrorCode,
+  Exported,
+  ImportAccount,
+  ImportPreview,
+  ImportSkipped,
+  Opened,
   CodesView,
   IpcError,
   LoginView,
@@ -50,8 +62,24 @@ function other(id: string, issuer: string, name: string, extra: Partial<AccountV
   return { id, server: null, issuer, name, label: null, kind: 'totp', digits: 6, period: 30, enrolled: false, pending: false, snoozedUntil: null, ...extra };
 }
 
+/** A fixed last backup (26 Oct 2026, 09.13 UTC), so the screenshots stay the same. */
+const LAST_BACKUP = 1793005980;
+
+/** `backup=never|changed`: the list's reminder; by default the backup is current (no line). */
+let backupNote: BackupNote | null = (() => {
+  const asked = q.get('backup');
+  if (asked === 'never') return { state: 'never', lastAt: null };
+  if (asked === 'changed') return { state: 'changed', lastAt: LAST_BACKUP };
+  return null;
+})();
+let lastBackupAt: number | null = q.get('backup') === 'never' ? null : LAST_BACKUP;
+
+/** `mock=tampered|corrupt|keymissing`: the vault cannot be opened at start, until set aside. */
+const UNREADABLE: Record<string, ErrorCode> = { tampered: 'vaultTampered', corrupt: 'vaultCorrupt', keymissing: 'keyMissing' };
+let setAside = false;
+
 function accountsFor(): AccountsView {
-  if (scenario === 'empty') return { sites: [], accounts: [], restoredFromBackup: null, restores: 0 };
+  if (scenario === 'empty' || scenario in UNREADABLE) return { sites: [], accounts: [], restoredFromBackup: null, restores: 0, backup: null };
   const main = [
     // `mock=snoozed`: the user put PPK2's prompts aside ("Nanti") for 15 minutes.
     spse('kudus-ppk2', KUDUS, 'PPK2', { snoozedUntil: scenario === 'snoozed' ? Date.now() + 15 * 60_000 : null }),
@@ -75,7 +103,7 @@ function accountsFor(): AccountsView {
   }
   // `mock=restored`: the vault was opened from its backup (vault.json failed its check).
   const restored = scenario === 'restored';
-  return { sites, accounts: main, restoredFromBackup: restored ? 'tampered' : null, restores: restored ? 1 : 0 };
+  return { sites, accounts: main, restoredFromBackup: restored ? 'tampered' : null, restores: restored ? 1 : 0, backup: backupNote };
 }
 
 let accounts = accountsFor();
@@ -241,6 +269,123 @@ function preview(text: string): Preview {
   };
 }
 
+// ---- backup, restore, import, export ----
+
+/**
+ * What a picked file is (`&import=<kind>`, else the first kind named in its bytes):
+ * `spse` an SPSE Auth backup (encrypted; a restore of SPSE accounts and two codes-only ones);
+ * `aegis` plain Aegis (new accounts, two already here, three skipped entries);
+ * `aegisEncrypted` the same, encrypted; `twofas` a plain 2FAS export (all new);
+ * `allhere` an Aegis file whose accounts are all here already;
+ * `memory` encrypted Aegis asking more memory than the phone has (importTooMuchMemory);
+ * `damaged` / `newer` an SPSE backup truncated / from a newer version;
+ * `unsupported` an andOTP file of a layout not read; `unrecognised` / `large` refused on opening.
+ */
+const IMPORTS: Record<string, { format: Opened['format']; formatName: string; encrypted: boolean; open?: ErrorCode; read?: ErrorCode }> = {
+  spse: { format: 'spse', formatName: 'SPSE Auth', encrypted: true },
+  aegisEncrypted: { format: 'aegis', formatName: 'Aegis', encrypted: true },
+  aegis: { format: 'aegis', formatName: 'Aegis', encrypted: false },
+  twofas: { format: 'twofas', formatName: '2FAS', encrypted: false },
+  allhere: { format: 'aegis', formatName: 'Aegis', encrypted: false },
+  memory: { format: 'aegis', formatName: 'Aegis', encrypted: true, read: 'importTooMuchMemory' },
+  damaged: { format: 'spse', formatName: 'SPSE Auth', encrypted: true, read: 'importDamaged' },
+  newer: { format: 'spse', formatName: 'SPSE Auth', encrypted: true, read: 'importNewerVersion' },
+  unsupported: { format: 'andotp', formatName: 'andOTP', encrypted: false, read: 'importUnsupported' },
+  unrecognised: { format: 'otpauth', formatName: '', encrypted: false, open: 'importUnrecognised' },
+  large: { format: 'otpauth', formatName: '', encrypted: false, open: 'importTooLarge' },
+};
+
+/** The files opened (by handle) until confirmed or cancelled. */
+const opened = new Map<string, string>();
+let openCount = 0;
+
+function importKind(payload: unknown): string {
+  const asked = q.get('import');
+  if (asked && asked in IMPORTS) return asked;
+  const file = (payload as { file?: unknown } | null)?.file;
+  const text =
+    typeof file === 'string'
+      ? atob(file)
+      : payload instanceof Uint8Array || payload instanceof ArrayBuffer
+        ? new TextDecoder().decode(payload)
+        : Array.isArray(payload)
+          ? new TextDecoder().decode(new Uint8Array(payload as number[]))
+          : '';
+  // Longest names first: "aegisEncrypted" before "aegis".
+  const kinds = Object.keys(IMPORTS).sort((a, b) => b.length - a.length);
+  return kinds.find((k) => text.includes(k)) ?? 'unrecognised';
+}
+
+const isHere = (a: { issuer: string | null; name: string; site: string | null }): boolean =>
+  accounts.accounts.some((x) => x.name === a.name && (a.site ? x.server === a.site : x.server === null && x.issuer === a.issuer));
+
+function entries(kind: string): { accounts: ImportAccount[]; skipped: ImportSkipped[] } {
+  const acc = (issuer: string | null, name: string, kind: ImportAccount['kind'] = 'totp', site: string | null = null): ImportAccount => {
+    const a = { issuer, name, kind, site, already: false };
+    return { ...a, already: isHere(a) };
+  };
+  if (kind === 'spse' || kind === 'damaged' || kind === 'newer') {
+    return {
+      accounts: [
+        acc('SPSE', 'PPK2', 'totp', KUDUS),
+        acc('SPSE', 'pokja.konstruksi.2026', 'totp', KUDUS),
+        acc('SPSE', '199203152019031004', 'totp', NTT),
+        acc('SPSE', 'PPK.DINKES.01', 'totp', NTT),
+        acc('SPSE', 'ppk.bappeda', 'totp', 'https://lpse.jatengprov.go.id'),
+        acc('GitHub', 'budi.santoso@kudus.go.id'),
+        acc('Bank', 'token', 'hotp'),
+      ],
+      skipped: [],
+    };
+  }
+  if (kind === 'twofas') {
+    return { accounts: [acc('Dropbox', 'budi.santoso@gmail.com'), acc('Microsoft', 'budi.santoso@outlook.com')], skipped: [] };
+  }
+  if (kind === 'allhere') {
+    return { accounts: [acc('GitHub', 'budi.santoso@kudus.go.id'), acc('Google', 'budi.santoso@gmail.com')], skipped: [] };
+  }
+  return {
+    accounts: [
+      acc('Microsoft', 'budi.santoso@outlook.com'),
+      acc('Steam', 'budi_s', 'steam'),
+      acc('Bank Jateng', 'token', 'hotp'),
+      acc('GitHub', 'budi.santoso@kudus.go.id'),
+      acc('Google', 'budi.santoso@gmail.com'),
+    ],
+    skipped: [
+      { issuer: 'Bank Lama', name: 'token-motp', reasonCode: 'unsupportedType', detail: 'mOTP' },
+      { issuer: 'VPN Kantor', name: 'admin', reasonCode: 'unsupportedAlgorithm', detail: 'SHA384' },
+      { issuer: null, name: 'Server lama', reasonCode: 'invalid', detail: 'digits: 0 is outside 6 to 10' },
+    ],
+  };
+}
+
+function readImport(handle: string, password: string | null): ImportPreview {
+  const kind = opened.get(handle);
+  if (!kind) return fail('previewGone', 'no such import');
+  const spec = IMPORTS[kind];
+  if (spec.encrypted) {
+    if (password === null) fail('importPasswordNeeded', 'the file is encrypted');
+    if (q.get('password') === 'wrong' || password === 'salah' || password === 'wrong') fail('importWrongPassword', 'the file does not open with that password');
+  }
+  if (spec.read) fail(spec.read, `mock: ${kind}`);
+  const e = entries(kind);
+  return { handle, format: spec.format, formatName: spec.formatName, restore: spec.format === 'spse', ...e };
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function backupStatus(): BackupStatus {
+  return {
+    accounts: accounts.accounts.length,
+    spseAccounts: accounts.accounts.filter((a) => a.server !== null).length,
+    lastAt: lastBackupAt,
+    changed: backupNote?.state === 'changed',
+  };
+}
+
 const about: About = {
   version: '0.1.0',
   platform: 'Linux x86_64',
@@ -275,6 +420,12 @@ const record = {
   asks: 0,
   /** Every settings object `set_settings` saved, in order. */
   saved: [] as Settings[],
+  /** Backup and import calls: handles released, confirmed, passwords given to make_backup and export_accounts. */
+  importsCancelled: [] as string[],
+  importsConfirmed: [] as string[],
+  backups: [] as string[],
+  exports: [] as Array<{ format: string; password: string | null }>,
+  setAside: 0,
 };
 (globalThis as { __mock?: typeof record }).__mock = record;
 /** Lets the screens suite send an event as the Rust side would (a `link` opened on the phone). */
@@ -317,6 +468,7 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       if (scenario === 'keystore' && (q.get('recover') !== '1' || record.accountsCalls === 1)) {
         fail('keystoreUnavailable', 'Android Keystore: KeyStoreException: the key store is not initialised (system error -1)');
       }
+      if (scenario in UNREADABLE && !setAside) fail(UNREADABLE[scenario], 'vault.json: the file could not be opened');
       return accounts;
     case 'codes':
       return codes();
@@ -396,6 +548,65 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       setTimeout(() => void emit('logins', sent()), 10);
       return until;
     }
+    case 'backup_status':
+      return backupStatus();
+    case 'make_backup': {
+      const password = String(args.password ?? '');
+      record.backups.push(password);
+      if ([...password].length < 8) fail('backupPasswordShort', 'the backup password is under 8 characters');
+      if (q.get('save') === 'cancel') return { saved: false, file: null };
+      backupNote = null;
+      lastBackupAt = Math.floor(Date.now() / 1000);
+      accounts = { ...accounts, backup: null };
+      return { saved: true, file: `spse-auth-${today()}.spsebackup` };
+    }
+    case 'open_import': {
+      // Android's IPC carries JSON only: the file arrives as `{ file: <base64> }` there, raw bytes on desktop.
+      const kind = importKind(args);
+      const spec = IMPORTS[kind];
+      if (spec.open) fail(spec.open, `mock: ${kind}`);
+      openCount += 1;
+      const handle = `imp-${openCount}`;
+      opened.set(handle, kind);
+      return { handle, format: spec.format, formatName: spec.formatName, encrypted: spec.encrypted } satisfies Opened;
+    }
+    case 'read_import':
+      return readImport(String(args.handle), (args.password as string | null) ?? null);
+    case 'confirm_import': {
+      const handle = String(args.handle);
+      record.importsConfirmed.push(handle);
+      const preview = readImport(handle, 'benar');
+      opened.delete(handle);
+      const add = preview.accounts.filter((a) => !a.already);
+      let sitesNow = accounts.sites;
+      const added = add.map((a, i) => {
+        if (a.site && !sitesNow.some((x) => x.server === a.site)) sitesNow = [...sitesNow, { server: a.site, name: null, training: false, state: 'unknown', pausedUntil: null }];
+        const id = `imported-${handle}-${i}`;
+        const extra: Partial<AccountView> = { kind: a.kind === 'hotp' ? 'hotp' : 'totp', period: a.kind === 'hotp' ? null : 30, digits: a.kind === 'steam' ? 5 : 6 };
+        return a.site ? spse(id, a.site, a.name, extra) : other(id, a.issuer ?? '', a.name, extra);
+      });
+      backupNote = { state: lastBackupAt === null ? 'never' : 'changed', lastAt: lastBackupAt };
+      accounts = { ...accounts, sites: sitesNow, accounts: [...accounts.accounts, ...added], backup: backupNote };
+      return { added: add.length, already: preview.accounts.length - add.length };
+    }
+    case 'cancel_import':
+      record.importsCancelled.push(String(args.handle));
+      opened.delete(String(args.handle));
+      return null;
+    case 'export_accounts': {
+      const format = String(args.format) as 'aegis' | 'aegisPlain' | 'otpauth';
+      const password = (args.password as string | null) ?? null;
+      record.exports.push({ format, password });
+      if (format === 'aegis' && [...(password ?? '')].length < 8) fail('backupPasswordShort', 'the export password is under 8 characters');
+      if (q.get('save') === 'cancel') return { saved: false, file: null, count: 0, spse: 0 } satisfies Exported;
+      const file = { aegis: `aegis-spse-auth-${today()}.json`, aegisPlain: `aegis-plain-spse-auth-${today()}.json`, otpauth: `otpauth-spse-auth-${today()}.txt` }[format];
+      return { saved: true, file, count: accounts.accounts.length, spse: accounts.accounts.filter((a) => a.server !== null).length } satisfies Exported;
+    }
+    case 'set_aside_vault':
+      record.setAside += 1;
+      if (!(scenario in UNREADABLE) || setAside) return fail('internal', 'mock: the vault was not unreadable');
+      setAside = true;
+      return { keptAs: `vault.unreadable-${today()}.json` };
     default:
       return fail('internal', `mock: unknown command ${cmd}`);
   }
@@ -436,5 +647,5 @@ export function install(): void {
     if (document.readyState === 'complete') largeText(scale);
     else window.addEventListener('load', () => largeText(scale), { once: true });
   }
-  mockIPC((cmd, payload) => handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+  mockIPC((cmd, payload) => (cmd === 'open_import' ? handle(cmd, payload as unknown as Record<string, unknown>) : handle(cmd, (payload ?? {}) as Record<string, unknown>)), { shouldMockEvents: true });
 }

@@ -21,7 +21,10 @@
 //!   service that keeps the app's process, and so its long polls, alive in
 //!   the background ([`Android::set_always_on`]), and the login
 //!   notifications the app shows and withdraws itself
-//!   ([`Android::show_login`], [`Android::cancel_login`]).
+//!   ([`Android::show_login`], [`Android::cancel_login`]);
+//! - saves a backup or an export where the user picks in the system's file
+//!   picker (`ACTION_CREATE_DOCUMENT`) and says under what name
+//!   ([`Android::save_document`]).
 //!
 //! No command is exposed to the web view: only the app's Rust side calls it.
 //! A plugin that cannot be loaded does not stop the app: it starts without
@@ -93,6 +96,71 @@ struct CancelLoginArgs {
 #[derive(serde::Serialize)]
 struct PushSubscribeArgs<'a> {
     instances: &'a [PushInstance],
+}
+
+/// What `saveDocument` is given: the name the picker suggests, the type
+/// of the document it creates and the bytes, as standard base64 (the
+/// plugin bridge carries JSON, not bytes). Field names as the Kotlin
+/// `SaveDocumentArgs` reads them (`mimeType`). Built on Android, and in
+/// the tests that pin its JSON.
+#[cfg(any(target_os = "android", test))]
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SaveDocumentArgs<'a> {
+    /// The suggested file name (`EXTRA_TITLE`): the user may change it.
+    name: &'a str,
+    /// The document's MIME type (the picker and the provider see it).
+    mime_type: &'a str,
+    /// The bytes, standard base64 with padding (Kotlin's `Base64.DEFAULT`).
+    data: &'a str,
+}
+
+/// What `saveDocument` answers: whether a document was written and its
+/// display name (`OpenableColumns.DISPLAY_NAME`, what the user finds in
+/// Files; the provider may have changed the suggested one). Built on
+/// Android, and in the tests that read the Kotlin half's JSON.
+#[cfg(any(target_os = "android", test))]
+#[derive(serde::Deserialize)]
+struct SavedDocument {
+    /// False when the user closed the picker without choosing a place.
+    saved: bool,
+    /// The written document's display name; `null` when cancelled.
+    name: Option<String>,
+}
+
+/// The MIME type of every saved document: backups and exports are opaque
+/// to the picker (a type such as `text/plain` would let a provider append
+/// `.txt` to the user's name).
+#[cfg(any(target_os = "android", test))]
+const SAVE_MIME_TYPE: &str = "application/octet-stream";
+
+/// Standard base64 (RFC 4648 section 4, padded) of `bytes`, ASCII in a
+/// byte vector so the caller can wipe it: the plugin bridge carries only
+/// JSON, and the crate takes no base64 dependency for this one use.
+#[cfg(any(target_os = "android", test))]
+fn base64(bytes: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+        let sextet = |shift: u32| ALPHABET[((n >> shift) & 63) as usize];
+        out.push(sextet(18));
+        out.push(sextet(12));
+        out.push(if chunk.len() > 1 { sextet(6) } else { b'=' });
+        out.push(if chunk.len() > 2 { sextet(0) } else { b'=' });
+    }
+    out
+}
+
+/// The answer of `saveDocument` as [`Android::save_document`] gives it:
+/// `None` when cancelled; a saved document without a name (which the
+/// Kotlin half never sends: it falls back itself) keeps the suggested one.
+#[cfg(any(target_os = "android", test))]
+fn saved_name(saved: SavedDocument, suggested: &str) -> Option<String> {
+    saved
+        .saved
+        .then(|| saved.name.unwrap_or_else(|| suggested.to_owned()))
 }
 
 /// One account that wants Web Push wake-ups: a UnifiedPush registration.
@@ -382,6 +450,53 @@ impl<R: Runtime> Android<R> {
     }
 }
 
+impl<R: Runtime> Android<R> {
+    /// Saves `bytes` (a backup or an export) as a new document where the
+    /// user picks in Android's file picker (`ACTION_CREATE_DOCUMENT`,
+    /// `name` suggested, type `application/octet-stream`): an app has no
+    /// other way to write where the user can find it (Downloads, Drive...)
+    /// without storage permissions. Answers the document's display name,
+    /// what the user will find in Files, or `None` when the user closed the
+    /// picker. A failure names the step (reading the picker's answer,
+    /// writing, ...), never the bytes; a document that could not be written
+    /// whole is deleted. Waits for the user: call it from a blocking task,
+    /// never the main thread. Our base64 copy of the bytes is wiped after
+    /// the call (the bridge's JSON copies are not ours to wipe; the Kotlin
+    /// half wipes its decoded bytes). Elsewhere: an error (the desktop app
+    /// saves through its own dialog).
+    pub fn save_document(&self, name: &str, bytes: &[u8]) -> Result<Option<String>, Error> {
+        #[cfg(target_os = "android")]
+        {
+            let mut encoded = base64(bytes);
+            let answer = std::str::from_utf8(&encoded)
+                .map_err(|e| Error::Plugin(format!("save document: base64 is not text ({e})")))
+                .and_then(|data| {
+                    self.handle
+                        .run_mobile_plugin::<SavedDocument>(
+                            "saveDocument",
+                            SaveDocumentArgs {
+                                name,
+                                mime_type: SAVE_MIME_TYPE,
+                                data,
+                            },
+                        )
+                        .map_err(|e| Error::Plugin(e.to_string()))
+                });
+            encoded.fill(0);
+            // The wipe is read, so it is not dropped as a dead store.
+            std::hint::black_box(&encoded);
+            answer.map(|saved| saved_name(saved, name))
+        }
+        #[cfg(not(target_os = "android"))]
+        {
+            let _ = (name, bytes);
+            Err(Error::Plugin(
+                "saving through the document picker needs Android".into(),
+            ))
+        }
+    }
+}
+
 /// The Android side from any Tauri handle.
 pub trait AndroidExt<R: Runtime> {
     /// The Android side, if the plugin is registered.
@@ -497,6 +612,66 @@ mod tests {
                 .is_err()
         );
         assert!(android.cancel_login(1).is_err());
+    }
+
+    #[test]
+    fn base64_is_rfc_4648_standard_with_padding() {
+        // RFC 4648 section 10's vectors, and the two characters that differ
+        // from base64url.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded.as_bytes(), "{plain:?}");
+        }
+        assert_eq!(base64(&[0xfb, 0xff, 0xfe]), b"+//+");
+        assert_eq!(base64(&[0, 0, 0, 0xff]), b"AAAA/w==");
+    }
+
+    #[test]
+    fn save_document_s_arguments_are_sent_as_the_kotlin_half_reads_them() {
+        let args = SaveDocumentArgs {
+            name: "spse-auth-backup.spsebak",
+            mime_type: SAVE_MIME_TYPE,
+            data: "AAE=",
+        };
+        match args.body().unwrap() {
+            InvokeResponseBody::Json(json) => assert_eq!(
+                json,
+                r#"{"name":"spse-auth-backup.spsebak","mimeType":"application/octet-stream","data":"AAE="}"#
+            ),
+            InvokeResponseBody::Raw(_) => panic!("not JSON"),
+        }
+    }
+
+    #[test]
+    fn save_document_s_answers_read_as_saved_or_cancelled() {
+        let saved: SavedDocument = from_json(r#"{"saved": true, "name": "backup (1).spsebak"}"#);
+        assert_eq!(
+            saved_name(saved, "backup.spsebak").as_deref(),
+            Some("backup (1).spsebak")
+        );
+        let cancelled: SavedDocument = from_json(r#"{"saved": false, "name": null}"#);
+        assert_eq!(saved_name(cancelled, "backup.spsebak"), None);
+        let unnamed: SavedDocument = from_json(r#"{"saved": true, "name": null}"#);
+        assert_eq!(
+            saved_name(unnamed, "backup.spsebak").as_deref(),
+            Some("backup.spsebak")
+        );
+    }
+
+    #[cfg(not(target_os = "android"))]
+    #[test]
+    fn save_document_is_an_error_off_android() {
+        let android = Android::<tauri::Wry> {
+            _runtime: std::marker::PhantomData,
+        };
+        assert!(android.save_document("backup.spsebak", b"bytes").is_err());
     }
 
     #[test]

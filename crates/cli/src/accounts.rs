@@ -7,7 +7,7 @@ use serde::Serialize;
 use spse_accounts::removal::{self, SiteCheck};
 use spse_accounts::{EnrollOptions, sites::code_time};
 use spse_client::now_ms;
-use spse_otp::{Enrollment, Kind, Payload};
+use spse_otp::{Enrollment, Payload};
 use spse_protocol::text::shown;
 use spse_vault::{StoredAccount, Vault};
 
@@ -154,10 +154,7 @@ impl<'a> From<&'a StoredAccount> for Listed<'a> {
             who: Who::from(stored),
             kind: stored.account.kind().as_str(),
             digits: stored.account.digits(),
-            period: match stored.account.kind() {
-                Kind::Totp { period } => Some(period),
-                Kind::Hotp { .. } => None,
-            },
+            period: stored.account.kind().period(),
             pending: stored.is_pending(),
         }
     }

@@ -37,6 +37,16 @@ pub(crate) enum CliError {
     /// on and without `--yes`.
     #[error("{0}; add --yes to confirm")]
     Unconfirmed(String),
+    /// A backup or another app's export that cannot be read: the text
+    /// names the format and the problem (wrong password, damaged, newer).
+    #[error(transparent)]
+    Backup(#[from] spse_backup::Error),
+    /// A file to import or restore could not be read.
+    #[error("file: could not read {} ({})", .0.display(), .1)]
+    File(std::path::PathBuf, io::Error),
+    /// No password could be had, or the two typed differ.
+    #[error("password: {0}")]
+    Password(String),
     /// The picture holds no usable payload, or is not a picture at all; the
     /// text (`image: ...`) says which, never a decoded code.
     #[error(transparent)]
@@ -70,7 +80,10 @@ impl CliError {
             | CliError::Qr(_)
             | CliError::Image(..)
             | CliError::NoDataDir
-            | CliError::NotEnrolled(_) => 2,
+            | CliError::NotEnrolled(_)
+            | CliError::Backup(_)
+            | CliError::File(..)
+            | CliError::Password(_) => 2,
             CliError::Site(_) | CliError::UnknownLogin(_) => 4,
             CliError::Accounts(spse_accounts::Error::Unsettled { .. }) => 4,
             CliError::Accounts(_) => 3,

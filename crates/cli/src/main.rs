@@ -5,6 +5,7 @@
 //! on stderr, `error: <field>: <reason>`, with a documented exit status.
 
 mod accounts;
+mod backups;
 mod error;
 mod logins;
 mod payloads;
@@ -113,6 +114,68 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Write every account, SPSE device keys included, to FILE sealed with
+    /// a password (docs/backup.md), to carry on on a new device.
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Add the accounts of an SPSE Auth backup that are not here yet;
+    /// prints `added <id>` and `skipped <issuer>:<name> (already here)`.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArg,
+    },
+    /// Add the accounts of another authenticator's export (Aegis, 2FAS,
+    /// Ente Auth, Bitwarden, Proton Authenticator, andOTP, FreeOTP+, Google
+    /// Authenticator, otpauth:// links), found from the file's content.
+    Import {
+        /// The export file.
+        file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// Add without asking (the list is still printed on stderr).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Write every account's codes for another app (SPSE device keys stay
+    /// here).
+    Export {
+        /// aegis (encrypted), aegis-plain or otpauth (both unencrypted).
+        #[arg(long, value_enum)]
+        format: backups::ExportFormat,
+        /// The file to write.
+        file: PathBuf,
+        #[command(flatten)]
+        password: PasswordArg,
+        /// Confirm an unencrypted export, and replacing FILE, without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// A password, never on the command line (argv is visible to every user
+/// of the machine): asked at the terminal without echo, or read from a file.
+#[derive(clap::Args)]
+struct PasswordArg {
+    /// Read the password from the first line of this file instead of asking.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+}
+
+impl PasswordArg {
+    fn source(&self) -> backups::Password<'_> {
+        backups::Password {
+            file: self.password_file.as_deref(),
+        }
+    }
 }
 
 /// Where a payload comes from: its text, or a picture of its QR code.
@@ -174,6 +237,25 @@ fn main() -> ExitCode {
         Command::Deny { tx } => logins::decide(data_dir, &tx, Decision::Deny, None),
         Command::Report { tx } => logins::decide(data_dir, &tx, Decision::Report, None),
         Command::Status { id } => logins::status(data_dir, &id),
+        Command::Backup {
+            file,
+            password,
+            yes,
+        } => backups::backup(data_dir, &file, &password.source(), yes),
+        Command::Restore { file, password } => {
+            backups::restore(data_dir, &file, &password.source())
+        }
+        Command::Import {
+            file,
+            password,
+            yes,
+        } => backups::import(data_dir, &file, &password.source(), yes),
+        Command::Export {
+            format,
+            file,
+            password,
+            yes,
+        } => backups::export(data_dir, format, &file, &password.source(), yes),
     };
     match result.and_then(|out| {
         std::io::stdout()

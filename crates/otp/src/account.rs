@@ -69,6 +69,10 @@ pub enum Kind {
         /// The moving factor `C` of RFC 4226 section 5.2.
         counter: u64,
     },
+    /// Steam Guard: TOTP with HMAC-SHA-1 every 30 s, the truncated value
+    /// written as [`STEAM_DIGITS`] characters of Steam's own alphabet instead
+    /// of decimal digits (what Aegis, andOTP and 2FAS call `STEAM`).
+    Steam,
 }
 
 impl Kind {
@@ -77,9 +81,24 @@ impl Kind {
         match self {
             Kind::Totp { .. } => "totp",
             Kind::Hotp { .. } => "hotp",
+            Kind::Steam => "steam",
+        }
+    }
+
+    /// The time step in seconds of a time-based kind; `None` for HOTP.
+    pub fn period(self) -> Option<u32> {
+        match self {
+            Kind::Totp { period } => Some(period),
+            Kind::Steam => Some(STEAM_PERIOD),
+            Kind::Hotp { .. } => None,
         }
     }
 }
+
+/// The length of a Steam Guard code.
+pub const STEAM_DIGITS: u8 = 5;
+/// The time step of Steam Guard codes, in seconds.
+pub const STEAM_PERIOD: u32 = 30;
 
 /// The period nearly every TOTP service uses, and the default when a URI omits it.
 pub const DEFAULT_PERIOD: u32 = 30;
@@ -122,7 +141,19 @@ impl Account {
             check_name(Field::Issuer, issuer)?;
         }
         check_name(Field::Label, &name)?;
-        if !DIGITS.contains(&digits) {
+        if kind == Kind::Steam {
+            if digits != STEAM_DIGITS {
+                return Err(Error::OutOfRange {
+                    field: Field::Digits,
+                    value: digits.to_string(),
+                    min: u64::from(STEAM_DIGITS),
+                    max: u64::from(STEAM_DIGITS),
+                });
+            }
+            if algorithm != Algorithm::Sha1 {
+                return Err(Error::unsupported(Field::Algorithm, algorithm.as_str()));
+            }
+        } else if !DIGITS.contains(&digits) {
             return Err(Error::OutOfRange {
                 field: Field::Digits,
                 value: digits.to_string(),
@@ -175,7 +206,7 @@ impl Account {
         self.algorithm
     }
 
-    /// Code length, within [`DIGITS`].
+    /// Code length, within [`DIGITS`] ([`STEAM_DIGITS`] for Steam).
     pub fn digits(&self) -> u8 {
         self.digits
     }
@@ -273,15 +304,15 @@ mod tests {
         assert_eq!(make(10, Kind::Hotp { counter: 0 }), Ok(()));
         assert_eq!(
             make(5, Kind::Totp { period: 30 }),
-            Err("digits: 5 is outside 6..=10".into())
+            Err("digits: 5 is outside 6 to 10".into())
         );
         assert_eq!(
             make(11, Kind::Totp { period: 30 }),
-            Err("digits: 11 is outside 6..=10".into())
+            Err("digits: 11 is outside 6 to 10".into())
         );
         assert_eq!(
             make(6, Kind::Totp { period: 0 }),
-            Err("period: 0 is outside 1..=4294967295".into())
+            Err("period: 0 is outside 1 to 4294967295".into())
         );
     }
 

@@ -13,9 +13,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
-use crate::account::{Account, Algorithm, Kind};
+use crate::account::{Account, Algorithm, Kind, STEAM_DIGITS, STEAM_PERIOD};
 
-/// A code ready to show: 6 to 10 ASCII digits, kept on the stack.
+/// A code ready to show: 6 to 10 ASCII digits (5 characters of Steam's
+/// alphabet for Steam), kept on the stack.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Code {
     digits: [u8; 10],
@@ -51,6 +52,28 @@ impl Code {
             value /= 10;
         }
         Code { digits, len }
+    }
+
+    /// Steam Guard's writing of the same truncated value: each of the five
+    /// characters is the value modulo 26 in Steam's alphabet, least
+    /// significant first (the algorithm Aegis and andOTP use).
+    fn steam(hmac: &[u8]) -> Code {
+        const ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+        let offset = usize::from(hmac.last().copied().unwrap_or(0) & 0x0f);
+        let mut word = [0u8; 4];
+        if let Some(bytes) = hmac.get(offset..offset + 4) {
+            word.copy_from_slice(bytes);
+        }
+        let mut value = u32::from_be_bytes(word) & 0x7fff_ffff;
+        let mut digits = [b'0'; 10];
+        for slot in digits[..usize::from(STEAM_DIGITS)].iter_mut() {
+            *slot = ALPHABET[(value % 26) as usize];
+            value /= 26;
+        }
+        Code {
+            digits,
+            len: STEAM_DIGITS,
+        }
     }
 }
 
@@ -109,16 +132,24 @@ impl Generator {
     /// the HMAC of `counter` as 8 big-endian bytes, truncated.
     pub fn at_counter(&self, counter: u64) -> Code {
         let message = counter.to_be_bytes();
-        fn sign<M: Mac + Clone>(mac: &M, message: &[u8], digits: u8) -> Code {
+        let steam = self.kind == Kind::Steam;
+        let write = |hmac: &[u8]| {
+            if steam {
+                Code::steam(hmac)
+            } else {
+                Code::truncate(hmac, self.digits)
+            }
+        };
+        fn sign<M: Mac + Clone>(mac: &M, message: &[u8]) -> impl AsRef<[u8]> + use<M> {
             let mut mac = mac.clone();
             mac.update(message);
-            Code::truncate(&mac.finalize().into_bytes(), digits)
+            mac.finalize().into_bytes()
         }
         match &self.hmac {
-            Some(Keyed::Sha1(mac)) => sign(mac, &message, self.digits),
-            Some(Keyed::Sha256(mac)) => sign(mac, &message, self.digits),
-            Some(Keyed::Sha512(mac)) => sign(mac, &message, self.digits),
-            None => Code::truncate(&[], self.digits),
+            Some(Keyed::Sha1(mac)) => write(sign(mac, &message).as_ref()),
+            Some(Keyed::Sha256(mac)) => write(sign(mac, &message).as_ref()),
+            Some(Keyed::Sha512(mac)) => write(sign(mac, &message).as_ref()),
+            None => write(&[]),
         }
     }
 
@@ -127,6 +158,7 @@ impl Generator {
     pub fn at(&self, unix_seconds: u64) -> Code {
         match self.kind {
             Kind::Totp { period } => self.at_counter(unix_seconds / u64::from(period)),
+            Kind::Steam => self.at_counter(unix_seconds / u64::from(STEAM_PERIOD)),
             Kind::Hotp { counter } => self.at_counter(counter),
         }
     }
@@ -145,13 +177,8 @@ impl Account {
     /// Seconds until the TOTP code shown at `unix_seconds` changes; `None`
     /// for HOTP, whose code changes only when the counter moves.
     pub fn seconds_left(&self, unix_seconds: u64) -> Option<u64> {
-        match self.kind() {
-            Kind::Totp { period } => {
-                let period = u64::from(period);
-                Some(period - unix_seconds % period)
-            }
-            Kind::Hotp { .. } => None,
-        }
+        let period = u64::from(self.kind().period()?);
+        Some(period - unix_seconds % period)
     }
 
     /// The code to show at `unix_seconds` (see [`Generator::at`]). For many

@@ -151,7 +151,7 @@ pub enum Error {
         value: Option<String>,
     },
     /// A number outside the range the standards (and this app) allow.
-    #[error("{field}: {value} is outside {min}..={max}")]
+    #[error("{field}: {value} is outside {min} to {max}")]
     OutOfRange {
         /// The field at fault.
         field: Field,
@@ -351,7 +351,7 @@ mod tests {
                     min: 6,
                     max: 10,
                 },
-                "digits: 5 is outside 6..=10",
+                "digits: 5 is outside 6 to 10",
             ),
             (
                 Error::NotANumber {

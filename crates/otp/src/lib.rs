@@ -37,7 +37,10 @@ mod secret;
 mod server;
 mod summary;
 
-pub use account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, DIGITS, Kind, MAX_NAME_LEN};
+pub use account::{
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, DIGITS, Kind, MAX_NAME_LEN, STEAM_DIGITS,
+    STEAM_PERIOD,
+};
 pub use code::{Code, Generator};
 pub use error::{Error, Field, Result, ServerProblem};
 pub use payload::{EnrollToken, Enrollment, MAX_PAYLOAD_LEN, MAX_TOKEN_LEN, Payload};

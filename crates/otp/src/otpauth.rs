@@ -8,7 +8,9 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use zeroize::Zeroizing;
 
-use crate::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, DIGITS, Kind};
+use crate::account::{
+    Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, DIGITS, Kind, STEAM_DIGITS,
+};
 use crate::error::{Error, Field, Result};
 use crate::secret::Secret;
 
@@ -99,6 +101,9 @@ pub(crate) fn parse(text: &str) -> Result<Uri> {
         Kind::Hotp {
             counter: number(Field::Counter, counter, 0, u64::MAX)?,
         }
+    } else if kind_text.eq_ignore_ascii_case("steam") {
+        // Aegis's and Ente's `otpauth://steam/`: SHA-1, 30 s, 5 characters.
+        Kind::Steam
     } else {
         return Err(Error::unsupported(Field::Type, kind_text));
     };
@@ -108,6 +113,8 @@ pub(crate) fn parse(text: &str) -> Result<Uri> {
         None => Algorithm::default(),
     };
     let digits = match params.digits {
+        // Steam's length is the kind's; Aegis writes 5, others nothing.
+        _ if kind == Kind::Steam => STEAM_DIGITS,
         Some(d) => {
             let (min, max) = (*DIGITS.start(), *DIGITS.end());
             let digits = number(Field::Digits, d, min.into(), max.into())?;
@@ -247,6 +254,7 @@ pub(crate) fn format(account: &Account) -> Zeroizing<String> {
             uri.push_str("&counter=");
             uri.push_str(&counter.to_string());
         }
+        Kind::Steam => {}
     }
     uri
 }

@@ -48,6 +48,7 @@ impl From<&Account> for AccountSummary {
     fn from(account: &Account) -> AccountSummary {
         let (period, counter) = match account.kind() {
             Kind::Totp { period } => (Some(period), None),
+            Kind::Steam => (account.kind().period(), None),
             Kind::Hotp { counter } => (None, Some(counter)),
         };
         AccountSummary {

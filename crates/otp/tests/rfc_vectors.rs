@@ -95,3 +95,49 @@ fn totp_steps_change_on_the_period_boundary() {
     assert_eq!(slow.at(118).as_str(), "94287082");
     assert_eq!(slow.at(u64::MAX).as_str().len(), 8);
 }
+
+/// Steam Guard codes: KeePassXC's test vectors (tests/TestTotp.cpp), which
+/// AuthenticatorPro's tests repeat, and the all-zero key's first counters.
+#[test]
+fn steam_guard_vectors() {
+    let secret = Secret::from_base32("63BEDWCQZKTQWPESARIERL5DTTQFCJTK").unwrap();
+    let steam = Account::new(None, "s".into(), Algorithm::Sha1, 5, Kind::Steam, secret).unwrap();
+    assert_eq!(steam.code_at(1_511_200_518).as_str(), "FR8RV");
+    assert_eq!(steam.code_at(1_511_200_714).as_str(), "9P3VP");
+    assert_eq!(
+        steam.seconds_left(1_511_200_518),
+        Some(30 - 1_511_200_518 % 30)
+    );
+    let zeros = account(&[0; 20], Algorithm::Sha1, 5, Kind::Steam);
+    assert_eq!(Generator::new(&zeros).at_counter(0).as_str(), "RYH4D");
+    assert_eq!(Generator::new(&zeros).at_counter(1).as_str(), "DR2DK");
+}
+
+/// A Steam account round-trips through its `otpauth://steam/` link, and its
+/// fixed parameters are enforced.
+#[test]
+fn steam_accounts_keep_their_kind_and_fixed_parameters() {
+    let steam = account(SEED_SHA1, Algorithm::Sha1, 5, Kind::Steam);
+    let uri = steam.to_uri();
+    assert!(
+        uri.starts_with("otpauth://steam/rfc?secret="),
+        "{}",
+        uri.as_str()
+    );
+    let spse_otp::Payload::Otpauth(back) = spse_otp::Payload::parse(&uri).unwrap() else {
+        panic!("not an otpauth payload");
+    };
+    assert_eq!(back, steam);
+    let secret = || Secret::from_bytes(Zeroizing::new(SEED_SHA1.to_vec())).unwrap();
+    let six = Account::new(None, "s".into(), Algorithm::Sha1, 6, Kind::Steam, secret());
+    assert_eq!(six.unwrap_err().to_string(), "digits: 6 is outside 5 to 5");
+    let sha256 = Account::new(
+        None,
+        "s".into(),
+        Algorithm::Sha256,
+        5,
+        Kind::Steam,
+        secret(),
+    );
+    assert!(sha256.unwrap_err().to_string().starts_with("algorithm: "));
+}

@@ -110,6 +110,10 @@ pub enum Error {
     /// A reorder that does not list every account exactly once.
     #[error("order: must list every account of the vault exactly once")]
     BadOrder,
+    /// A backup whose seal is good but whose content is not an SPSE Auth
+    /// backup's (docs/backup.md): nothing of it was restored.
+    #[error("backup: {0}")]
+    BackupContent(String),
 }
 
 impl Error {
@@ -123,6 +127,7 @@ impl Error {
             Error::Tampered { .. } => "vault_tampered",
             Error::Corrupt { .. } => "vault_corrupt",
             Error::TooNew { .. } => "vault_too_new",
+            Error::BackupContent(_) => "backup_content",
             Error::Io { .. } => "io",
             Error::NotDurable { .. } => "not_durable",
             Error::AlreadyExists { .. } => "account_exists",
@@ -143,6 +148,7 @@ impl Error {
                 | Error::NotPending { .. }
                 | Error::BadName(_)
                 | Error::BadOrder
+                | Error::BackupContent(_)
         )
     }
 

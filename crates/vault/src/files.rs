@@ -277,6 +277,29 @@ pub(crate) fn overwrite_backup(paths: &Paths, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Writes a whole file atomically, readable by its owner only: through a
+/// temporary name beside it, synced, then renamed over `path`, so a crash
+/// or a full disk leaves the old file or the new one, never half of one.
+/// For files other than the vault: a backup the user saves, the mark of the
+/// last backup.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    if let Err(e) = write_temp(&tmp, bytes).and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io("write", path, e));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        sync_dir(dir).map_err(|source| Error::NotDurable {
+            path: dir.to_owned(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
 fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = private_file()
         .write(true)

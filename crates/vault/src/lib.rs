@@ -7,6 +7,7 @@
 //! as `vault.json.bak`, so a crash, a full disk or a second process never
 //! loses an account, and a damaged or foreign file is refused, never emptied.
 
+mod backups;
 mod error;
 mod files;
 mod keystore;
@@ -14,8 +15,9 @@ mod records;
 mod sealed;
 mod vault;
 
+pub use backups::{Added, BackupState, read_backup_contents};
 pub use error::{Error, Result};
-pub use files::Paths;
+pub use files::{Paths, write_file};
 pub use keystore::{Keystore, SERVICE, VaultKey};
 pub use records::{ClockOffset, DeviceIdentity, PendingEnrollment, Site, StoredAccount};
 pub use sealed::{FORMAT, Unreadable, Unsealable, VERSION, VaultFile};

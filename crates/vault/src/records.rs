@@ -214,15 +214,46 @@ struct Contents {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Record {
-    id: String,
+pub(crate) struct Record {
+    pub(crate) id: String,
     /// The canonical `otpauth://` URI (secret included): one format for the
     /// account, the one `spse-otp` parses and formats round-trip.
-    otpauth: Zeroizing<String>,
-    site: Option<Site>,
-    label: Option<String>,
-    order: u32,
-    created_at: u64,
+    pub(crate) otpauth: Zeroizing<String>,
+    pub(crate) site: Option<Site>,
+    pub(crate) label: Option<String>,
+    pub(crate) order: u32,
+    pub(crate) created_at: u64,
+}
+
+impl Record {
+    /// The record of `account`, as the vault and a backup write it.
+    pub(crate) fn of(account: &StoredAccount) -> Record {
+        Record {
+            id: account.id.clone(),
+            otpauth: account.account.to_uri(),
+            site: account.site.clone(),
+            label: account.label.clone(),
+            order: account.order,
+            created_at: account.created_at,
+        }
+    }
+
+    /// The account back; `Err` names the record at fault.
+    pub(crate) fn into_account(self) -> Result<StoredAccount, String> {
+        let account = match Payload::parse(&self.otpauth) {
+            Ok(Payload::Otpauth(account)) => account,
+            Ok(_) => return Err(format!("account {}: not a plain otpauth URI", self.id)),
+            Err(e) => return Err(format!("account {}: {e}", self.id)),
+        };
+        Ok(StoredAccount {
+            id: self.id,
+            account,
+            site: self.site,
+            label: self.label,
+            order: self.order,
+            created_at: self.created_at,
+        })
+    }
 }
 
 /// Serialises accounts into a buffer that is wiped when dropped (and never
@@ -231,17 +262,7 @@ pub(crate) fn serialize(data: &Data) -> Zeroizing<Vec<u8>> {
     let accounts = &data.accounts;
     let contents = Contents {
         clocks: data.clocks.clone(),
-        accounts: accounts
-            .iter()
-            .map(|a| Record {
-                id: a.id.clone(),
-                otpauth: a.account.to_uri(),
-                site: a.site.clone(),
-                label: a.label.clone(),
-                order: a.order,
-                created_at: a.created_at,
-            })
-            .collect(),
+        accounts: accounts.iter().map(Record::of).collect(),
     };
     let mut writer = WipingWriter(Zeroizing::new(Vec::with_capacity(
         256 * accounts.len() + 64,
@@ -258,21 +279,7 @@ pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Data, String> {
     let accounts = contents
         .accounts
         .into_iter()
-        .map(|record| {
-            let account = match Payload::parse(&record.otpauth) {
-                Ok(Payload::Otpauth(account)) => account,
-                Ok(_) => return Err(format!("account {}: not a plain otpauth URI", record.id)),
-                Err(e) => return Err(format!("account {}: {e}", record.id)),
-            };
-            Ok(StoredAccount {
-                id: record.id,
-                account,
-                site: record.site,
-                label: record.label,
-                order: record.order,
-                created_at: record.created_at,
-            })
-        })
+        .map(Record::into_account)
         .collect::<Result<_, String>>()?;
     Ok(Data {
         accounts,
@@ -280,7 +287,7 @@ pub(crate) fn deserialize(plaintext: &[u8]) -> Result<Data, String> {
     })
 }
 
-struct WipingWriter(Zeroizing<Vec<u8>>);
+pub(crate) struct WipingWriter(pub(crate) Zeroizing<Vec<u8>>);
 
 impl io::Write for WipingWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {

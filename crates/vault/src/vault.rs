@@ -439,7 +439,7 @@ impl Vault {
             };
             let counter = match next.kind() {
                 spse_otp::Kind::Hotp { counter } => counter,
-                spse_otp::Kind::Totp { .. } => return Ok(None),
+                spse_otp::Kind::Totp { .. } | spse_otp::Kind::Steam => return Ok(None),
             };
             stored.account = next;
             Ok(Some(counter))
@@ -478,7 +478,7 @@ impl Vault {
     }
 
     /// A locked read-modify-write: re-read the file, apply `edit`, save.
-    fn change<T>(&mut self, edit: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
+    pub(crate) fn change<T>(&mut self, edit: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
         let _lock = Lock::acquire(&self.paths)?;
         let current = match load(&self.paths, &self.keystore, Some((&self.key_id, &self.key)))? {
             Some(loaded) => {
@@ -533,7 +533,7 @@ impl Vault {
         files::replace(&self.paths, &self.seal(data)?, current)
     }
 
-    fn new_id(&self) -> Result<String> {
+    pub(crate) fn new_id(&self) -> Result<String> {
         loop {
             let id = format!("a{}", random_hex(&self.rng)?);
             if self.get(&id).is_none() {
@@ -695,7 +695,7 @@ fn random_hex(rng: &SystemRandom) -> Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     now_ms() / 1000
 }
 

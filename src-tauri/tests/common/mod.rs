@@ -43,6 +43,10 @@ pub struct Recorder {
     pub push_base: Mutex<Option<String>>,
     /// What the app asked the push connector to hold, each time.
     pub subscribed: Mutex<Vec<Vec<PushWanted>>>,
+    /// Every file saved, by the name the app suggested; `cancel_save`
+    /// answers the next save as a user closing the picker.
+    pub saved: Mutex<Vec<(String, Vec<u8>)>>,
+    pub cancel_save: std::sync::atomic::AtomicBool,
 }
 
 /// An OS notification shown (with its id, title and body) or withdrawn.
@@ -113,6 +117,20 @@ impl Host for Recorder {
     fn set_always_on(&self, on: bool) -> Result<(), AppError> {
         self.always_on.lock().unwrap().push(on);
         Ok(())
+    }
+
+    fn save_file(&self, suggested: &str, bytes: &[u8]) -> Result<Option<String>, AppError> {
+        if self
+            .cancel_save
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Ok(None);
+        }
+        self.saved
+            .lock()
+            .unwrap()
+            .push((suggested.to_owned(), bytes.to_vec()));
+        Ok(Some(suggested.to_owned()))
     }
 
     fn push_subscribe(&self, wanted: &[PushWanted]) -> Option<PushReport> {

@@ -29,7 +29,7 @@ const acct = (id: string, snoozedUntil: number | null = null): AccountView => ({
 function reports(restoredFromBackup: RestoredFrom | null, restores: number): void {
   invoke.mockImplementationOnce(async (cmd: string) => {
     expect(cmd).toBe('accounts');
-    return { sites: [], accounts: [], restoredFromBackup, restores } satisfies AccountsView;
+    return { sites: [], accounts: [], restoredFromBackup, restores, backup: null } satisfies AccountsView;
   });
 }
 

@@ -6,6 +6,7 @@ import {
   events,
   type AccountView,
   type Added,
+  type BackupNote,
   type CodeView,
   type LinkView,
   type LoginView,
@@ -25,7 +26,9 @@ export type View =
   /** `remove`: open with the delete check started (the row's "Hapus akun"). */
   | { name: 'details'; id: string; remove?: boolean }
   | { name: 'settings' }
-  | { name: 'about' };
+  | { name: 'about' }
+  /** Settings › Cadangan & pulihkan; `section: 'restore'` opens at the restore (after the vault was set aside). */
+  | { name: 'backup'; section?: 'restore' };
 
 interface Snack {
   text: string;
@@ -41,6 +44,8 @@ export const app = $state({
   accounts: [] as AccountView[],
   /** Set when the vault was opened from its backup; the list warns until dismissed. */
   restoredFromBackup: null as RestoredFrom | null,
+  /** The backup file reminder (`never` or `changed`), null when the backup is current or nothing to back up. */
+  backup: null as BackupNote | null,
   codes: {} as Record<string, CodeView>,
   logins: [] as LoginView[],
   /** Logins answered or closed in the sheet (by `loginKey`), so a later `logins` event does not raise them again. */
@@ -96,7 +101,11 @@ function show(view: View): void {
   window.scrollTo(0, 0);
 }
 
+/** The backup view was opened from Settings (Back returns there), not from the list or the startup error. */
+let fromSettings = false;
+
 export function navigate(view: View): void {
+  if (view.name === 'backup') fromSettings = app.view.name === 'settings';
   if (view.name === 'accounts') {
     if (depth > 0) {
       const n = depth;
@@ -120,7 +129,7 @@ function onpopstate(e: PopStateEvent): void {
   depth = to;
   if (to === 0) {
     if (app.view.name !== 'accounts') show({ name: 'accounts' });
-  } else if (app.view.name === 'about') {
+  } else if (app.view.name === 'about' || (app.view.name === 'backup' && to === 1 && fromSettings)) {
     show({ name: 'settings' });
   }
 }
@@ -160,6 +169,7 @@ export async function loadAccounts(): Promise<void> {
     app.sites = view.sites;
     app.accounts = view.accounts;
     noteRestored(view.restoredFromBackup, view.restores);
+    app.backup = view.backup ?? null;
     app.loadError = null;
   } catch (err) {
     app.loadError = err;
@@ -167,6 +177,19 @@ export async function loadAccounts(): Promise<void> {
     app.loaded = true;
   }
   await refreshCodes();
+}
+
+/**
+ * The startup error's "Pulihkan dari berkas cadangan" (vaultTampered,
+ * vaultCorrupt, keyMissing): the unreadable vault is set aside (kept, never
+ * deleted), the new empty one opens, and the backup view shows its restore.
+ * The name the old file is kept under.
+ */
+export async function setAsideAndRestore(): Promise<string> {
+  const { keptAs } = await api.setAsideVault();
+  await loadAccounts();
+  navigate({ name: 'backup', section: 'restore' });
+  return keptAs;
 }
 
 let codesTimer: ReturnType<typeof setTimeout> | undefined;

@@ -7,6 +7,7 @@ import {
   formatTimeLeft,
   groupAccounts,
   groupCode,
+  kindName,
   matchesQuery,
   ringFraction,
   screenshotHintKey,
@@ -45,6 +46,16 @@ describe('groupCode', () => {
   });
   it('spells codes digit by digit for screen readers', () => {
     expect(spokenCode('123456')).toBe('1 2 3 4 5 6');
+  });
+  it('leaves a Steam code of five letters and digits in one piece', () => {
+    expect(groupCode('FR8RV')).toBe('FR8RV');
+    expect(spokenCode('FR8RV')).toBe('F R 8 R V');
+  });
+});
+
+describe('kindName', () => {
+  it('says TOTP, HOTP and Steam', () => {
+    expect(['totp', 'hotp', 'steam'].map((k) => kindName(k as 'totp'))).toEqual(['TOTP', 'HOTP', 'Steam']);
   });
 });
 

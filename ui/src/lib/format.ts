@@ -1,5 +1,5 @@
 // Pure helpers for the screens: no Svelte, no IPC, so vitest covers them alone.
-import type { AccountView, Platform, SiteView } from './ipc';
+import type { AccountView, BackupNote, Platform, SiteView } from './ipc';
 import type { MessageKey } from './i18n/en';
 
 /**
@@ -13,6 +13,11 @@ export function groupCode(code: string): string {
   if (n < 6 || n > 10) return code;
   const first = Math.floor(n / 2);
   return `${code.slice(0, first)} ${code.slice(first)}`;
+}
+
+/** The type as shown beside an account: "TOTP", "HOTP", "Steam" (a brand, not an acronym). */
+export function kindName(kind: AccountView['kind']): string {
+  return kind === 'steam' ? 'Steam' : kind.toUpperCase();
 }
 
 /** "1 2 3 4 5 6": a screen reader reads each digit, not "one hundred twenty-three thousand". */
@@ -198,4 +203,14 @@ export function screenshotHintKey(platform: Platform): MessageKey {
     case 'linux':
       return 'settings.screenshotLinux';
   }
+}
+
+/**
+ * The quiet line over the list: `never` (no backup yet, at least one
+ * account) or `changed` (accounts changed since the last backup); null when
+ * the backup is current or there is nothing to back up.
+ */
+export function backupLine(note: BackupNote | null | undefined, accounts: number): BackupNote['state'] | null {
+  if (!note || accounts === 0) return null;
+  return note.state;
 }

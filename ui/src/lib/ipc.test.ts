@@ -98,3 +98,52 @@ describe('previewPicture (the photo fallback)', () => {
     expect((huge as unknown as { arrayBuffer: () => void }).arrayBuffer).not.toHaveBeenCalled();
   });
 });
+
+describe('openImport (a backup or another app’s export)', () => {
+  beforeEach(() => invoke.mockReset());
+
+  async function on(platform: string): Promise<void> {
+    invoke.mockResolvedValueOnce(platform);
+    await api.platform();
+  }
+
+  it('sends the raw bytes as the body on desktop', async () => {
+    await on('windows');
+    const bytes = randomBytes(3000);
+    invoke.mockResolvedValueOnce({ handle: 'h', format: 'spse', formatName: 'SPSE Auth', encrypted: true });
+    await api.openImport(bytes);
+    expect(invoke).toHaveBeenLastCalledWith('open_import', bytes);
+  });
+
+  it.each(['android', 'ios'])('sends { file: base64 } JSON on %s', async (platform) => {
+    await on(platform);
+    const bytes = randomBytes(50_000);
+    invoke.mockResolvedValueOnce({ handle: 'h', format: 'aegis', formatName: 'Aegis', encrypted: false });
+    await api.openImport(bytes);
+    expect(invoke).toHaveBeenLastCalledWith('open_import', { file: reference(bytes) });
+  });
+
+  it('names every other backup command and its arguments as the contract does', async () => {
+    invoke.mockResolvedValue(null);
+    await api.backupStatus();
+    await api.makeBackup('pokja kudus 2026');
+    await api.readImport('h', null);
+    await api.readImport('h', 'sandi');
+    await api.confirmImport('h');
+    await api.cancelImport('h');
+    await api.exportAccounts('aegis', 'pindah 2026!');
+    await api.exportAccounts('otpauth', null);
+    await api.setAsideVault();
+    expect(invoke.mock.calls).toEqual([
+      ['backup_status'],
+      ['make_backup', { password: 'pokja kudus 2026' }],
+      ['read_import', { handle: 'h', password: null }],
+      ['read_import', { handle: 'h', password: 'sandi' }],
+      ['confirm_import', { handle: 'h' }],
+      ['cancel_import', { handle: 'h' }],
+      ['export_accounts', { format: 'aegis', password: 'pindah 2026!' }],
+      ['export_accounts', { format: 'otpauth', password: null }],
+      ['set_aside_vault'],
+    ]);
+  });
+});

@@ -73,6 +73,16 @@ export const ERROR_CODES = [
   'clipboardUnavailable',
   'notEnrolled',
   'loginGone',
+  // Backup, restore, import and export (spse-backup).
+  'importUnrecognised',
+  'importTooLarge',
+  'importPasswordNeeded',
+  'importWrongPassword',
+  'importDamaged',
+  'importNewerVersion',
+  'importUnsupported',
+  'importTooMuchMemory',
+  'backupPasswordShort',
   'internal',
 ] as const;
 
@@ -132,7 +142,8 @@ export interface AccountView {
   name: string;
   /** The user's own label, if renamed. */
   label: string | null;
-  kind: 'totp' | 'hotp';
+  /** Steam: 5 characters of Steam's alphabet, every 30 s. */
+  kind: 'totp' | 'hotp' | 'steam';
   digits: number;
   /** Seconds per code (TOTP), null for HOTP. */
   period: number | null;
@@ -154,6 +165,99 @@ export interface AccountsView {
   restoredFromBackup: RestoredFrom | null;
   /** How many times this run the vault was opened from its backup: a higher number than the warning read is a new restore, told again. */
   restores: number;
+  /**
+   * The backup file reminder (the list's quiet line): `never` backed up, or
+   * accounts `changed` since the last backup; null when backed up and
+   * unchanged, or when there are no accounts.
+   */
+  backup: BackupNote | null;
+}
+
+// ---- backup, restore, import, export ----
+
+/** Why the list reminds of a backup file: none made yet, or accounts changed since the last (`lastAt`: Unix seconds). */
+export interface BackupNote {
+  state: 'never' | 'changed';
+  lastAt: number | null;
+}
+
+/** What a backup would hold now, and when the last one was made (Unix seconds). */
+export interface BackupStatus {
+  accounts: number;
+  spseAccounts: number;
+  lastAt: number | null;
+  /** Accounts changed since the last backup. */
+  changed: boolean;
+}
+
+/** A file the Rust side wrote through the system's save dialog (Android: its picker). */
+export interface Saved {
+  /** false: the user cancelled the save dialog (nothing written, nothing to say). */
+  saved: boolean;
+  /** The file's name as the user sees it, when saved. */
+  file: string | null;
+}
+
+/** The import formats the Rust side reads (`spse` is an SPSE Auth backup). */
+export type ImportFormat = 'aegis' | 'twofas' | 'ente' | 'bitwarden' | 'proton' | 'andotp' | 'freeotpplus' | 'google' | 'otpauth' | 'spse';
+
+/** A picked file, recognised and held on the Rust side (under `handle`) until confirmImport or cancelImport. */
+export interface Opened {
+  handle: string;
+  format: ImportFormat;
+  /** The app's name as its makers write it ("Aegis", "2FAS", "SPSE Auth"). */
+  formatName: string;
+  /** Sealed with a password: readImport needs it. */
+  encrypted: boolean;
+}
+
+/** One account a file holds. No secret comes with it. */
+export interface ImportAccount {
+  issuer: string | null;
+  name: string;
+  kind: AccountView['kind'];
+  /** The SPSE site's URL for an SPSE account of a backup, else null. */
+  site: string | null;
+  /** Already in the vault: skipped, never duplicated. */
+  already: boolean;
+}
+
+/** An entry of the file the app cannot use, and why. */
+export interface ImportSkipped {
+  issuer: string | null;
+  name: string;
+  reasonCode: 'unsupportedType' | 'unsupportedAlgorithm' | 'invalid';
+  /** Short English detail ("mOTP", "SHA384", "digits: 0 is outside 6 to 10"), shown small. */
+  detail: string;
+}
+
+/** What confirming would add: nothing is added before the user has seen it. */
+export interface ImportPreview {
+  handle: string;
+  format: ImportFormat;
+  formatName: string;
+  /** An SPSE Auth backup (format `spse`): the screen says restore, not import. */
+  restore: boolean;
+  accounts: ImportAccount[];
+  skipped: ImportSkipped[];
+}
+
+export interface ImportDone {
+  added: number;
+  /** Already present, skipped. */
+  already: number;
+}
+
+/** `aegis`: Aegis, encrypted (Ente Auth and Proton Authenticator import it); `aegisPlain` and `otpauth`: unencrypted. */
+export type ExportFormat = 'aegis' | 'aegisPlain' | 'otpauth';
+
+export interface Exported {
+  /** false: the user cancelled the save dialog. */
+  saved: boolean;
+  file: string | null;
+  count: number;
+  /** SPSE accounts exported without their device key: codes only, approvals stay with this app. */
+  spse: number;
 }
 
 /** One account's code now and next, for the list. */
@@ -189,7 +293,7 @@ export interface Preview {
    * same site and user ID after a Reset TOTP, or each account of an export already here. A replacement keeps its label.
    */
   replaces: AccountView[];
-  accounts: Array<{ issuer: string; name: string; kind: 'totp' | 'hotp'; digits: number; period: number | null }>;
+  accounts: Array<{ issuer: string; name: string; kind: AccountView['kind']; digits: number; period: number | null }>;
 }
 
 export interface Added {
@@ -397,6 +501,49 @@ export const api = {
   setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
   /** The device has a camera to scan with (phones; false on desktop). Asked before every scan. */
   hasCamera: () => invoke<boolean>('has_camera'),
+  /** What a backup would hold, and when the last was made (Settings › Cadangan & pulihkan). */
+  backupStatus: () => invoke<BackupStatus>('backup_status'),
+  /**
+   * Seals every account (labels, HOTP counters, SPSE sites, user IDs and
+   * device keys) with a key from `password` (8 characters or more, else
+   * `backupPasswordShort`) and asks where to save it (the system's save
+   * dialog; Android's picker). `saved: false` when the user cancelled.
+   */
+  makeBackup: (password: string) => invoke<Saved>('make_backup', { password }),
+  /**
+   * A picked file's bytes (an SPSE Auth backup or another app's export),
+   * recognised and held under a handle; nothing is added. A raw IPC body on
+   * desktop; `{ file: <base64> }` JSON on android/ios, whose IPC has no raw body.
+   * Rejects `importUnrecognised`, `importTooLarge`.
+   */
+  openImport: (bytes: Uint8Array) =>
+    rawBodyUnsupported()
+      ? invoke<Opened>('open_import', { file: toBase64(bytes) })
+      : invoke<Opened>('open_import', bytes),
+  /**
+   * Reads an opened file (`password` for an encrypted one, else null) into
+   * its preview; still nothing is added. Rejects `importPasswordNeeded`,
+   * `importWrongPassword`, `importDamaged`, `importNewerVersion`,
+   * `importUnsupported`, `importTooMuchMemory`, `previewGone`.
+   */
+  readImport: (handle: string, password: string | null) => invoke<ImportPreview>('read_import', { handle, password }),
+  /** Adds the preview's new accounts (those already here are skipped), all or nothing. */
+  confirmImport: (handle: string) => invoke<ImportDone>('confirm_import', { handle }),
+  /** Releases an opened file or its preview (the user cancelled, or left the screen). */
+  cancelImport: (handle: string) => invoke<void>('cancel_import', { handle }),
+  /**
+   * Exports every account for another app, through the save dialog:
+   * encrypted Aegis (`password`, 8 characters or more) or, after the UI's
+   * warning, plain Aegis or an otpauth:// list (`password` null). SPSE
+   * device keys never go out: those accounts leave as codes only.
+   */
+  exportAccounts: (format: ExportFormat, password: string | null) => invoke<Exported>('export_accounts', { format, password }),
+  /**
+   * Only after start failed with vaultTampered, vaultCorrupt or keyMissing:
+   * the unreadable vault is moved aside (kept under `keptAs`, never deleted)
+   * and a new empty one opens, for a restore.
+   */
+  setAsideVault: () => invoke<{ keptAs: string }>('set_aside_vault'),
   /** Puts the account's login prompts aside for `minutes` ("Nanti", at most 1440); 0 shows them again and resumes its site's paused prompts. Local Unix ms they are aside until, null when shown. */
   snoozeLogins: (accountId: string, minutes: number) => invoke<number | null>('snooze_logins', { accountId, minutes }),
 };

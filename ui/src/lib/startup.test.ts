@@ -6,7 +6,7 @@ const invoke = vi.hoisted(() => vi.fn());
 vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
-import { app, loadAccounts } from './app.svelte';
+import { app, loadAccounts, setAsideAndRestore } from './app.svelte';
 import { errorText, locale } from './i18n/index.svelte';
 
 describe('opening the vault', () => {
@@ -41,5 +41,38 @@ describe('opening the vault', () => {
     expect(en).toMatch(/not lost/);
     expect(en).toMatch(/phone/);
     expect(en).toMatch(/screen lock/);
+  });
+
+  it('sets an unreadable vault aside (kept, not deleted) and opens the backup view at its restore', async () => {
+    vi.stubGlobal('history', { pushState: vi.fn(), go: vi.fn(), back: vi.fn() });
+    vi.stubGlobal('window', { scrollTo: vi.fn() });
+    let asideDone = false;
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'accounts') {
+        if (!asideDone) throw { code: 'vaultTampered', message: 'vault.json: bad tag' };
+        return { sites: [], accounts: [], restoredFromBackup: null, restores: 0, backup: null };
+      }
+      if (cmd === 'set_aside_vault') {
+        asideDone = true;
+        return { keptAs: 'vault.unreadable-2026-12-02.json' };
+      }
+      return { now: 0, codes: [] };
+    });
+    await loadAccounts();
+    expect(app.loadError).toMatchObject({ code: 'vaultTampered' });
+    const kept = await setAsideAndRestore();
+    expect(kept).toBe('vault.unreadable-2026-12-02.json');
+    expect(invoke.mock.calls.filter(([cmd]) => cmd === 'set_aside_vault')).toHaveLength(1);
+    expect(app.loadError).toBeNull();
+    expect(app.view).toEqual({ name: 'backup', section: 'restore' });
+    vi.unstubAllGlobals();
+  });
+
+  it('takes the list’s backup reminder from the vault', async () => {
+    invoke.mockImplementation(async (cmd: string) =>
+      cmd === 'accounts' ? { sites: [], accounts: [{ id: 'a' }], restoredFromBackup: null, restores: 0, backup: { state: 'changed', lastAt: 1793005980 } } : { now: 0, codes: [] },
+    );
+    await loadAccounts();
+    expect(app.backup).toEqual({ state: 'changed', lastAt: 1793005980 });
   });
 });

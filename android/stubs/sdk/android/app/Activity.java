@@ -1,5 +1,6 @@
 package android.app;
 import android.content.ComponentName;
+import android.content.ContentResolver;
 import android.content.Context;
 import android.content.Intent;
 import android.content.SharedPreferences;
@@ -9,7 +10,10 @@ import android.os.Bundle;
 import android.view.View;
 import android.view.Window;
 public class Activity extends Context {
+    public static final int RESULT_OK = -1;
+    public static final int RESULT_CANCELED = 0;
     public Context getApplicationContext() { return this; }
+    public ContentResolver getContentResolver() { return null; }
     public Window getWindow() { return new Window(); }
     public <T extends View> T findViewById(int id) { return null; }
     public final void runOnUiThread(Runnable action) {}

@@ -5,6 +5,7 @@ public abstract class Context {
     public static final String NOTIFICATION_SERVICE = "notification";
     public static final int MODE_PRIVATE = 0x0000;
     public abstract Context getApplicationContext();
+    public abstract ContentResolver getContentResolver();
     public abstract PackageManager getPackageManager();
     public abstract String getPackageName();
     public abstract SharedPreferences getSharedPreferences(String name, int mode);

@@ -3,6 +3,7 @@ import android.content.pm.PackageManager;
 public class ContextWrapper extends Context {
     public ContextWrapper(Context base) {}
     public Context getApplicationContext() { return this; }
+    public ContentResolver getContentResolver() { return null; }
     public PackageManager getPackageManager() { return null; }
     public String getPackageName() { return ""; }
     public SharedPreferences getSharedPreferences(String name, int mode) { return null; }

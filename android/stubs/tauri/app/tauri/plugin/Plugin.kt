@@ -16,6 +16,7 @@ abstract class Plugin(private val activity: Activity) {
   open fun onNewIntent(intent: Intent) {}
   open fun onPause() {}
   open fun onResume() {}
+  fun startActivityForResult(invoke: Invoke, intent: Intent, callbackName: String) {}
   protected fun requestPermissionForAlias(
     alias: String,
     invoke: Invoke,

@@ -6,12 +6,19 @@ import android.content.ClipData
 import android.content.ClipDescription
 import android.content.ClipboardManager
 import android.content.Context
+import android.content.Intent
 import android.content.pm.PackageManager
+import android.net.Uri
 import android.os.Build
 import android.os.PersistableBundle
+import android.provider.DocumentsContract
+import android.provider.OpenableColumns
 import android.security.NetworkSecurityPolicy
+import android.util.Base64
 import android.view.WindowManager
+import androidx.activity.result.ActivityResult
 import app.tauri.PermissionState
+import app.tauri.annotation.ActivityCallback
 import app.tauri.annotation.Command
 import app.tauri.annotation.InvokeArg
 import app.tauri.annotation.Permission
@@ -23,6 +30,7 @@ import app.tauri.plugin.Plugin
 import io.crates.keyring.Keyring
 import org.json.JSONObject
 import org.unifiedpush.android.connector.UnifiedPush
+import kotlin.concurrent.thread
 
 /** The label of the clips this app makes: how a clip is known as ours without reading it. */
 private const val CLIP_LABEL = "SPSE Auth"
@@ -35,6 +43,9 @@ private const val NOTIFICATIONS = "notifications"
 
 /** What a distributor may show beside a registration. */
 private const val REGISTRATION_LABEL = "SPSE Auth"
+
+/** The type of a saved document when the caller names none: opaque bytes. */
+private const val DOCUMENT_TYPE = "application/octet-stream"
 
 @InvokeArg
 class SecureArgs {
@@ -69,6 +80,26 @@ class CancelLoginArgs {
     /** The id given to showLogin. */
     var id: Int = 0
 }
+
+@InvokeArg
+class SaveDocumentArgs {
+    /** The file name the picker suggests (EXTRA_TITLE): the user may change it. */
+    var name: String = ""
+
+    /** The document's MIME type, as the picker and the provider see it. */
+    var mimeType: String = DOCUMENT_TYPE
+
+    /**
+     * The bytes, standard base64: decoded only once the user has chosen a
+     * place, and the decoded array wiped after writing (this String itself
+     * cannot be wiped).
+     */
+    var data: String = ""
+}
+
+/** A step of saving a document that failed: the message names the step and the exception's class, never the bytes. */
+private class SaveFailed(step: String, cause: Throwable? = null) :
+    Exception("save document: $step" + if (cause == null) "" else " (${cause.javaClass.simpleName})")
 
 @InvokeArg
 class PushInstanceArg {
@@ -248,6 +279,126 @@ class SpsePlugin(private val activity: Activity) : Plugin(activity) {
         val args = invoke.parseArgs(CancelLoginArgs::class.java)
         LoginNotification.cancelLogin(activity.applicationContext, args.id)
         invoke.resolve()
+    }
+
+    /**
+     * Asks the user where to save a backup or an export: the system's file
+     * picker (ACTION_CREATE_DOCUMENT, no storage permission needed), the
+     * name suggested. savedDocument writes the document once they have
+     * chosen. Rust waits for the answer (not on the main thread).
+     */
+    @Command
+    fun saveDocument(invoke: Invoke) {
+        val args = invoke.parseArgs(SaveDocumentArgs::class.java)
+        val intent = Intent(Intent.ACTION_CREATE_DOCUMENT)
+        intent.addCategory(Intent.CATEGORY_OPENABLE)
+        intent.type = args.mimeType.ifEmpty { DOCUMENT_TYPE }
+        intent.putExtra(Intent.EXTRA_TITLE, args.name)
+        try {
+            // Tauri calls back the @ActivityCallback of this name; with no
+            // such method it never answers, and Rust would wait for ever.
+            startActivityForResult(invoke, intent, "savedDocument")
+        } catch (e: RuntimeException) {
+            // ActivityNotFoundException: no documents UI (some stripped-down phones).
+            invoke.reject(SaveFailed("opening the file picker", e).message)
+        }
+    }
+
+    /**
+     * The picker's answer. RESULT_OK: writes the bytes to the chosen
+     * document on an IO thread and resolves {saved: true, name} (the
+     * document's display name); anything else is the picker closed
+     * without a place: {saved: false, name: null}. Resolves or rejects
+     * exactly once, on every path.
+     */
+    @ActivityCallback
+    fun savedDocument(invoke: Invoke, result: ActivityResult) {
+        if (result.resultCode != Activity.RESULT_OK) {
+            invoke.resolve(savedAnswer(null))
+            return
+        }
+        val uri = result.data?.data
+        if (uri == null) {
+            invoke.reject(SaveFailed("reading the file picker's answer: no document").message)
+            return
+        }
+        thread(name = "spse-save-document") {
+            val answer = try {
+                savedAnswer(writeDocument(invoke, uri))
+            } catch (e: SaveFailed) {
+                invoke.reject(e.message)
+                return@thread
+            } catch (e: Exception) {
+                invoke.reject(SaveFailed("saving", e).message)
+                return@thread
+            }
+            invoke.resolve(answer)
+        }
+    }
+
+    /**
+     * Decodes the bytes, writes them to the document (mode "wt": truncated,
+     * so nothing of an older file stays behind them), wipes the decoded
+     * array, and answers the display name (the suggested name when the
+     * provider tells none). A document not written whole is deleted: no
+     * half backup left in Files. Throws SaveFailed naming the step.
+     */
+    private fun writeDocument(invoke: Invoke, uri: Uri): String {
+        val resolver = activity.contentResolver
+        val args = try {
+            invoke.parseArgs(SaveDocumentArgs::class.java)
+        } catch (e: Exception) {
+            discardDocument(uri)
+            throw SaveFailed("reading the arguments", e)
+        }
+        val bytes = try {
+            Base64.decode(args.data, Base64.DEFAULT)
+        } catch (e: IllegalArgumentException) {
+            discardDocument(uri)
+            throw SaveFailed("decoding the data", e)
+        }
+        try {
+            val stream = resolver.openOutputStream(uri, "wt")
+                ?: throw SaveFailed("opening the document: the provider gave no stream")
+            stream.use { it.write(bytes) }
+        } catch (e: SaveFailed) {
+            discardDocument(uri)
+            throw e
+        } catch (e: Exception) {
+            // FileNotFoundException, IOException (also from close: a provider's upload), SecurityException.
+            discardDocument(uri)
+            throw SaveFailed("writing the document", e)
+        } finally {
+            bytes.fill(0)
+        }
+        return displayName(uri) ?: args.name
+    }
+
+    /** Deletes a document that could not be written whole; if the provider refuses, it stays (empty or partial). */
+    private fun discardDocument(uri: Uri) {
+        try {
+            DocumentsContract.deleteDocument(activity.contentResolver, uri)
+        } catch (e: Exception) {
+            // Nothing more to do: the failure of the save is what is reported.
+        }
+    }
+
+    /** The document's OpenableColumns.DISPLAY_NAME, what the user finds in Files, or null if the provider tells none. */
+    private fun displayName(uri: Uri): String? = try {
+        activity.contentResolver.query(uri, arrayOf(OpenableColumns.DISPLAY_NAME), null, null, null)?.use { cursor ->
+            if (cursor.moveToFirst() && !cursor.isNull(0)) cursor.getString(0) else null
+        }
+    } catch (e: Exception) {
+        // The document is written: a provider that cannot say its name does not fail the save.
+        null
+    }
+
+    /** saveDocument's answer: {saved: true, name} for a written document, {saved: false, name: null} when cancelled. */
+    private fun savedAnswer(name: String?): JSObject {
+        val answer = JSObject()
+        answer.put("saved", name != null)
+        answer.put("name", name ?: JSONObject.NULL)
+        return answer
     }
 
     /** The push state: distributor, notification permission, endpoints, failures. */
