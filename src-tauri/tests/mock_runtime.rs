@@ -55,7 +55,7 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     assert_eq!(call("platform", json!({}).into()).unwrap(), json!("linux"));
     assert_eq!(
         call("accounts", json!({}).into()).unwrap(),
-        json!({"sites": [], "accounts": [], "restoredFromBackup": null, "restores": 0})
+        json!({"sites": [], "accounts": [], "restoredFromBackup": null, "restores": 0, "backup": null})
     );
     let text = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
     let preview = call("preview_text", json!({ "text": text }).into()).unwrap();
