@@ -2,17 +2,20 @@
 # explains both. Everything else here is for contributors.
 SHELL := /bin/bash
 CARGO ?= cargo
+# Tools scripts/install-deps.sh builds into a cache outside the checkout.
+TOOLS ?= $(or $(SPSE_TOOLS_DIR),$(HOME)/.cache/spse-auth-tools)
+CARGO_DENY ?= $(TOOLS)/bin/cargo-deny
 
-.PHONY: test run app ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app bench-e2e fuzz android-check
+.PHONY: test run app dist dist-check ui ui-test app-smoke e2e deps lint unit browser bench bench-qr bench-app bench-e2e fuzz android-check
 
 ## Installs what is missing, then runs every check CI runs.
-test: deps ui lint ui-test unit browser app-smoke android-check e2e
+test: deps ui lint ui-test unit browser app-smoke android-check e2e dist-check
 	@awk '/^test result:/ {p += $$4; f += $$6} /^# pass / {p += $$3} /^# fail / {f += $$3} \
 	  /^ *Tests +[0-9]+ passed/ {p += $$2} /^ *Tests .*[0-9]+ failed/ {f += $$2} \
 	  /^axe-core: no serious or critical/ {p += 1} /^app-smoke: / {p += 1} \
-	  /^android-check: [0-9]+ checks passed/ {p += $$2} \
+	  /^android-check: [0-9]+ checks passed/ {p += $$2} /^dist-check: [0-9]+ checks passed/ {p += $$2} \
 	  END {printf "all tests: %d passed, %d failed\n", p, f}' target/test.log target/browser.log target/ui.log target/app-smoke.log \
-	  target/android-check.log target/e2e.log
+	  target/android-check.log target/e2e.log target/dist-check.log
 
 ## The app (its UI built first) beside the bundled sandbox SPSE site with its
 ## demo users, the app's vault in target/run/vault; without a display it
@@ -24,6 +27,21 @@ run: deps ui
 ## The release app binary, target/release/spse-auth-app (serving ui/dist).
 app: deps ui
 	$(CARGO) build --release --locked -p spse-auth-app
+
+## The Linux packages from the release build, into target/dist: a .deb and
+## an .rpm with the app, the spse-auth CLI, the desktop file and the icons
+## (scripts/dist.sh; the release workflow makes the others).
+dist: deps ui
+	scripts/dist.sh release
+
+## The packages as a user gets them (scripts/dist_check.sh): lintian, the
+## desktop file, installed into a throwaway root and started from there
+## under Xvfb on a vault its CLI filled, dpkg -r leaving the vault; made from
+## the debug build, stripped (the same package, minutes sooner). Also every
+## icon against its source (scripts/icons.py --check).
+dist-check: deps ui
+	@mkdir -p target
+	set -o pipefail; { scripts/dist.sh debug && /usr/bin/python3 scripts/icons.py --check && scripts/dist_check.sh; } 2>&1 | tee target/dist-check.log
 
 ## The web UI into ui/dist (npm packages from the lockfile).
 ui: deps
@@ -65,9 +83,17 @@ android-check: deps
 	@mkdir -p target
 	set -o pipefail; android/check/android-check.sh 2>&1 | tee target/android-check.log
 
-lint:
+## rustfmt, clippy, cargo-deny (deny.toml: licences by name, no wildcard
+## versions, crates.io only, duplicates listed; offline), and
+## src-tauri/licences.json (the About screen's licences) against a fresh
+## scripts/licences.py; every committed lockfile used with --locked / npm ci
+## (scripts/lockfile_check.py).
+lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	/usr/bin/python3 scripts/lockfile_check.py
+	$(CARGO_DENY) --locked check --hide-inclusion-graph licenses bans sources
+	/usr/bin/python3 scripts/licences.py --check
 
 ## Every test, the Secret Service ones included: inside a private D-Bus
 ## session with its own unlocked gnome-keyring (scripts/with-secret-service.sh).

@@ -66,6 +66,9 @@ backup)
   exit 2
   ;;
 esac
+# cargo-fuzz has no --locked: fuzz/'s own Cargo.lock is checked current
+# first (cargo fails here rather than rewrite it; scripts/lockfile_check.py).
+cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 cd fuzz
 RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "corpus/$target" -- \
   -max_total_time="$seconds" "${flags[@]}" -print_final_stats=1 2>&1 | tee "fuzz-$target.log" | tail -40

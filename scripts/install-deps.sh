@@ -22,10 +22,13 @@ set -euo pipefail
 # Android (make android-check; docs/android.md), with no SDK or NDK here:
 # clang compiles ring's C for aarch64-linux-android (llvm-ar archives it), a
 # JDK runs kotlinc.
+# The packages (make dist-check): lintian and desktop-file-validate check the
+# .deb, rpm reads the .rpm (Tauri's bundler writes both itself).
 packages=(build-essential pkg-config python3 python3-cryptography python3-argon2 python3-venv ca-certificates gnome-keyring dbus procps chromium faketime
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libgtk-3-dev libjavascriptcoregtk-4.1-dev libxdo-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver python3-xlib libayatana-appindicator3-1 python3-dbusmock
-  clang llvm openjdk-17-jdk-headless)
+  clang llvm openjdk-17-jdk-headless
+  lintian desktop-file-utils rpm)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
@@ -58,6 +61,14 @@ tools="${SPSE_TOOLS_DIR:-$HOME/.cache/spse-auth-tools}"
 if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "install-deps: building tauri-driver $tauri_driver_version into $tools"
   cargo install tauri-driver --locked --version "$tauri_driver_version" --root "$tools"
+fi
+
+# cargo-deny checks the crates' licences, versions and sources (make lint,
+# deny.toml); built the same way into the same cache.
+cargo_deny_version=0.20.2
+if ! "$tools/bin/cargo-deny" --version 2>/dev/null | grep -qx "cargo-deny $cargo_deny_version"; then
+  echo "install-deps: building cargo-deny $cargo_deny_version into $tools"
+  cargo install cargo-deny --locked --version "$cargo_deny_version" --root "$tools"
 fi
 
 # PyPI's http-ece decrypts the sandbox's Web Push messages as an independent

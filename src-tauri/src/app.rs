@@ -24,9 +24,8 @@ use zeroize::Zeroizing;
 use crate::error::{AppError, ErrorCode};
 use crate::views::{
     About, AccountView, AccountsView, Added, BackupNote, CodeView, CodesView, Decided,
-    DecisionView, LICENCES, LinkView, LoginView, ManualAccount, ManualKind, Preview,
-    PreviewAccount, RecoveredView, RemovalCheck, RestoredFrom, Settings, SiteState, SiteStateEvent,
-    SiteView,
+    DecisionView, LinkView, LoginView, ManualAccount, ManualKind, Preview, PreviewAccount,
+    RecoveredView, RemovalCheck, RestoredFrom, Settings, SiteState, SiteStateEvent, SiteView,
 };
 
 /// Previews and adding accounts.
@@ -707,7 +706,7 @@ impl App {
             version: env!("CARGO_PKG_VERSION"),
             platform: format!("{os} {}", std::env::consts::ARCH),
             data_dir: self.options.data_dir.display().to_string(),
-            licences: LICENCES.to_vec(),
+            licences: crate::licences::grouped(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod app;
 pub mod commands;
 pub mod error;
 pub mod host;
+mod licences;
 #[cfg(mobile)]
 mod links;
 #[cfg(desktop)]

@@ -487,14 +487,26 @@ pub enum PushState {
     Unavailable,
 }
 
-/// One third-party licence.
+/// One shipped package: a crate the app links or an npm package of its UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Licence {
-    /// The crate or package family.
-    pub name: &'static str,
-    /// Its licence.
-    pub licence: &'static str,
+pub struct LicencedPackage {
+    /// The crate's or package's name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// An npm package (the UI), not a crate.
+    pub npm: bool,
+}
+
+/// The shipped packages under one licence expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenceGroup {
+    /// The SPDX expression ("Apache-2.0 OR MIT").
+    pub licence: String,
+    /// Its packages, by name.
+    pub packages: Vec<LicencedPackage>,
 }
 
 /// The About screen.
@@ -507,61 +519,10 @@ pub struct About {
     pub platform: String,
     /// The data folder.
     pub data_dir: String,
-    /// Third-party licences.
-    pub licences: Vec<Licence>,
+    /// Every third-party package shipped (`licences.json`), by licence, the
+    /// largest group first.
+    pub licences: Vec<LicenceGroup>,
 }
-
-/// The licences of what the app is built from, per family.
-pub(crate) const LICENCES: &[Licence] = &[
-    Licence {
-        name: "Tauri and its plugins",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "tokio, reqwest, hyper, axum",
-        licence: "MIT",
-    },
-    Licence {
-        name: "rustls, webpki-roots",
-        licence: "MIT OR Apache-2.0 OR ISC; CDLA-Permissive-2.0",
-    },
-    Licence {
-        name: "ring",
-        licence: "Apache-2.0 AND ISC",
-    },
-    Licence {
-        name: "RustCrypto (hmac, sha1, sha2)",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "rxing (ZXing)",
-        licence: "Apache-2.0",
-    },
-    Licence {
-        name: "image, zune-jpeg",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "keyring-core and its stores",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "serde, serde_json, thiserror, zeroize",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "Svelte",
-        licence: "MIT",
-    },
-    Licence {
-        name: "notify-rust, zbus (desktop notifications)",
-        licence: "MIT OR Apache-2.0",
-    },
-    Licence {
-        name: "UnifiedPush connector, embedded FCM distributor (Android)",
-        licence: "Apache-2.0; the distributor's repository says LGPL-2.1",
-    },
-];
 
 /// An enrollment settled at start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -316,6 +316,18 @@ const screens = [
     },
     ready: '.lic li',
   },
+  // The open-source licences at 150 % text: the largest group opened, its packages listed.
+  {
+    name: 'about-licences-xlarge',
+    query: 'mock=main&text=xlarge',
+    steps: async (p) => {
+      await p.click('.bar .icon-btn');
+      await p.click('.option.about-row');
+      await p.locator('.lic .group summary').first().scrollIntoViewIfNeeded();
+      await p.click('.lic .group summary');
+    },
+    ready: '.lic .pkgs li',
+  },
 ];
 
 /** "Tambah akun": the floating button on a phone, the top bar's from 900 px. */

@@ -391,12 +391,52 @@ const about: About = {
   platform: 'Linux x86_64',
   dataDir: '/home/budi/.local/share/id.go.lkpp.spse-auth',
   licences: [
-    { name: 'tauri', licence: 'Apache-2.0 OR MIT' },
-    { name: 'ring', licence: 'ISC AND MIT' },
-    { name: 'rustls', licence: 'Apache-2.0 OR ISC OR MIT' },
-    { name: 'totp-rs', licence: 'MIT' },
-    { name: 'rqrr', licence: 'MIT OR Apache-2.0' },
-    { name: 'svelte', licence: 'MIT' },
+    {
+      licence: 'Apache-2.0 OR MIT',
+      packages: [
+        { name: 'base64', version: '0.22.1', npm: false },
+        { name: 'rustls', version: '0.23.35', npm: false },
+        { name: 'serde', version: '1.0.228', npm: false },
+        { name: 'tauri', version: '2.9.5', npm: false },
+        { name: '@tauri-apps/api', version: '2.12.5', npm: true },
+        { name: '@tauri-apps/plugin-barcode-scanner', version: '2.5.3', npm: true },
+      ],
+    },
+    {
+      licence: 'MIT',
+      packages: [
+        { name: 'bytes', version: '1.11.0', npm: false },
+        { name: 'tokio', version: '1.48.0', npm: false },
+        { name: 'clsx', version: '2.1.1', npm: true },
+        { name: 'svelte', version: '5.57.3', npm: true },
+      ],
+    },
+    {
+      licence: 'Unicode-3.0',
+      packages: [
+        { name: 'icu_locale_core', version: '2.1.1', npm: false },
+        { name: 'zerovec', version: '0.11.5', npm: false },
+      ],
+    },
+    {
+      licence: 'MPL-2.0',
+      packages: [
+        { name: 'cssparser', version: '0.36.0', npm: false },
+        { name: 'selectors', version: '0.38.0', npm: false },
+      ],
+    },
+    {
+      licence: 'Apache-2.0 AND ISC',
+      packages: [
+        { name: 'ring', version: '0.17.14', npm: false },
+      ],
+    },
+    {
+      licence: '(Apache-2.0 OR MIT) AND BSD-3-Clause',
+      packages: [
+        { name: 'encoding_rs', version: '0.8.44', npm: false },
+      ],
+    },
   ],
 };
 

@@ -8,6 +8,7 @@ import {
   groupAccounts,
   groupCode,
   kindName,
+  licenceCounts,
   matchesQuery,
   ringFraction,
   screenshotHintKey,
@@ -193,5 +194,16 @@ describe('screenshotHintKey (F-16)', () => {
     expect(en['settings.screenshotWindow']).toMatch(/hidden from screenshots and screen sharing/);
     expect(id['settings.screenshotLinux']).toMatch(/^Di Linux, perlindungan ini tidak tersedia: .*tetap bisa ditangkap/);
     expect(en['settings.screenshotLinux']).toMatch(/^On Linux, this protection is not available: .*can still be captured/);
+  });
+});
+
+describe('licenceCounts', () => {
+  it('counts crates and npm packages across the groups', () => {
+    const groups = [
+      { licence: 'Apache-2.0 OR MIT', packages: [{ name: 'tauri', version: '2.9.0', npm: false }, { name: '@tauri-apps/api', version: '2.12.5', npm: true }] },
+      { licence: 'MIT', packages: [{ name: 'svelte', version: '5.57.3', npm: true }, { name: 'tokio', version: '1.48.0', npm: false }, { name: 'bytes', version: '1.11.0', npm: false }] },
+    ];
+    expect(licenceCounts(groups)).toEqual({ crates: 3, npm: 2 });
+    expect(licenceCounts([])).toEqual({ crates: 0, npm: 0 });
   });
 });

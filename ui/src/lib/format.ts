@@ -1,5 +1,5 @@
 // Pure helpers for the screens: no Svelte, no IPC, so vitest covers them alone.
-import type { AccountView, BackupNote, Platform, SiteView } from './ipc';
+import type { AccountView, BackupNote, LicenceGroup, Platform, SiteView } from './ipc';
 import type { MessageKey } from './i18n/en';
 
 /**
@@ -213,4 +213,17 @@ export function screenshotHintKey(platform: Platform): MessageKey {
 export function backupLine(note: BackupNote | null | undefined, accounts: number): BackupNote['state'] | null {
   if (!note || accounts === 0) return null;
   return note.state;
+}
+
+/** How many crates and npm packages the About screen's licence groups hold. */
+export function licenceCounts(groups: LicenceGroup[]): { crates: number; npm: number } {
+  let crates = 0;
+  let npm = 0;
+  for (const group of groups) {
+    for (const p of group.packages) {
+      if (p.npm) npm += 1;
+      else crates += 1;
+    }
+  }
+  return { crates, npm };
 }

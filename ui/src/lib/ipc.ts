@@ -403,8 +403,16 @@ export interface About {
   platform: string;
   /** The data folder holding the vault (no secret in it). */
   dataDir: string;
-  /** Third-party licences, one entry per crate or package family. */
-  licences: Array<{ name: string; licence: string }>;
+  /** Every third-party package shipped (src-tauri/licences.json), by licence, the largest group first. */
+  licences: LicenceGroup[];
+}
+
+/** The shipped packages under one SPDX licence expression. */
+export interface LicenceGroup {
+  /** "Apache-2.0 OR MIT". */
+  licence: string;
+  /** By name; `npm` for the UI's packages, else a crate the app links. */
+  packages: Array<{ name: string; version: string; npm: boolean }>;
 }
 
 /** An enrollment a crash interrupted, settled at start (spse-accounts). */

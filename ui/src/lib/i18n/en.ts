@@ -266,6 +266,10 @@ export const en = {
   'about.platform': 'Platform',
   'about.dataDir': 'Data folder',
   'about.licences': 'Open-source licences',
+  'about.licencesIntro': 'SPSE\u00a0Auth is built from {crates} Rust crates and {npm} npm packages by other people, under these licences. Open a licence to see its packages.',
+  'about.packagesOne': '1 package',
+  'about.packagesMany': '{n} packages',
+  'about.npm': 'npm',
   'about.blurb': 'An authenticator for SPSE: TOTP codes and login approval. Secret keys never leave the device’s secure store.',
 
   'backup.title': 'Backup and restore',

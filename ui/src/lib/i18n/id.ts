@@ -269,6 +269,10 @@ export const id: Record<MessageKey, string> = {
   'about.platform': 'Platform',
   'about.dataDir': 'Folder data',
   'about.licences': 'Lisensi sumber terbuka',
+  'about.licencesIntro': 'SPSE\u00a0Auth dibangun dari {crates} crate Rust dan {npm} paket npm karya orang lain, dengan lisensi berikut. Buka sebuah lisensi untuk melihat paketnya.',
+  'about.packagesOne': '1 paket',
+  'about.packagesMany': '{n} paket',
+  'about.npm': 'npm',
   'about.blurb': 'Autentikator untuk SPSE: kode TOTP dan persetujuan login. Kunci rahasia tidak pernah keluar dari penyimpanan aman perangkat.',
 
   'backup.title': 'Cadangan & pulihkan',
