@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::formats::{Format, Limits, MAX_FILE_LEN};
+use crate::format::{Format, Limits, MAX_FILE_LEN};
 
 /// The `format` member: what tells this file from every other.
 pub const FORMAT_NAME: &str = "spse-auth-backup";

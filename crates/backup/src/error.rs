@@ -2,7 +2,7 @@
 //! user knows what to do (give the password, pick another file, update the
 //! app), naming the format and never holding a secret or a password.
 
-use crate::formats::Format;
+use crate::format::{Format, Limits};
 
 /// Why a file could not be read. The `Display` text is English for the CLI;
 /// the app maps [`Error::code`] to words in both languages.
@@ -150,3 +150,19 @@ impl Error {
 
 /// This crate's `Result`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The limit a derivation is held to, as the error it raises.
+impl Limits {
+    /// Refuses a derivation that asks `asked_bytes` of memory over the limit.
+    pub(crate) fn check_memory(&self, format: Format, asked_bytes: u64) -> Result<()> {
+        let asked_mib = asked_bytes.div_ceil(1024 * 1024);
+        if asked_mib > self.kdf_memory_mib {
+            return Err(Error::TooMuchMemory {
+                format,
+                asked_mib,
+                limit_mib: self.kdf_memory_mib,
+            });
+        }
+        Ok(())
+    }
+}

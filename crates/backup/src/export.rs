@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 use crate::backup::MIN_PASSWORD_CHARS;
 use crate::error::{Error, Result};
-use crate::formats::Format;
+use crate::format::Format;
 
 /// Aegis's password slot derivation: scrypt N = 2^15, r = 8, p = 1 (what
 /// Aegis writes and its importers expect).

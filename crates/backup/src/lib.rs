@@ -14,9 +14,9 @@
 pub mod backup;
 mod error;
 pub mod export;
+mod format;
 mod formats;
 
 pub use error::{Error, Result};
-pub use formats::{
-    Detected, Format, Imported, Limits, MAX_FILE_LEN, SkipReason, Skipped, detect, read,
-};
+pub use format::{Detected, Format, Limits, MAX_FILE_LEN};
+pub use formats::{Imported, SkipReason, Skipped, detect, read};

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::load::{MAX_BYTES, MAX_PIXELS};
+use crate::limits::{MAX_BYTES, MAX_PIXELS};
 
 /// What a QR code that is not an authenticator code holds, told by its kind
 /// so the user learns they picked the wrong picture without the code's text

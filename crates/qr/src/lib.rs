@@ -22,6 +22,7 @@
 //! over rqrr, and the comparison with zbarimg.
 
 mod error;
+mod limits;
 mod load;
 mod search;
 
@@ -31,7 +32,7 @@ use spse_otp::Payload;
 use zeroize::Zeroizing;
 
 pub use error::{Content, Error};
-pub use load::{MAX_BYTES, MAX_PIXELS};
+pub use limits::{MAX_BYTES, MAX_PIXELS};
 
 /// Every distinct QR code text in the picture, in reading order (top to
 /// bottom in bands of about a code's height, then left to right), so the same
