@@ -34,11 +34,10 @@ use cbc::cipher::{BlockModeDecrypt, KeyIvInit};
 use ring::{digest, hkdf, hmac, pbkdf2};
 use serde::Deserialize;
 use serde_json::Value;
-use spse_otp::Account;
 use zeroize::Zeroizing;
 
 use super::{
-    Detected, Entry, EntrySecret, Format, Imported, Input, Limits, SkipReason, Skipped, from_uri,
+    Detected, Entry, EntrySecret, Format, Imported, Input, Limits, Skipped, from_uri, renamed,
 };
 use crate::error::{Error, Result};
 
@@ -267,23 +266,6 @@ fn push(imported: &mut Imported, name: &str, username: Option<&str>, totp: &str)
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
     text.get(..prefix.len())
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-}
-
-/// `account` with `name` instead of its empty one.
-fn renamed(account: &Account, name: String) -> std::result::Result<Account, Skipped> {
-    Account::new(
-        account.issuer().map(str::to_owned),
-        name.clone(),
-        account.algorithm(),
-        account.digits(),
-        account.kind(),
-        account.secret().clone(),
-    )
-    .map_err(|e| Skipped {
-        issuer: account.issuer().map(str::to_owned),
-        name,
-        reason: SkipReason::Invalid(e.to_string()),
-    })
 }
 
 /// An EncString of type 2 (`2.iv|ciphertext|mac`), decoded.

@@ -264,3 +264,21 @@ pub(crate) fn from_uri(uri: &str) -> std::result::Result<Account, Skipped> {
         }),
     }
 }
+
+/// `account` with `name` instead of its empty one (Bitwarden and Proton
+/// keep the account name apart from the link, which may have none).
+pub(crate) fn renamed(account: &Account, name: String) -> std::result::Result<Account, Skipped> {
+    Account::new(
+        account.issuer().map(str::to_owned),
+        name.clone(),
+        account.algorithm(),
+        account.digits(),
+        account.kind(),
+        account.secret().clone(),
+    )
+    .map_err(|e| Skipped {
+        issuer: account.issuer().map(str::to_owned),
+        name,
+        reason: SkipReason::Invalid(e.to_string()),
+    })
+}

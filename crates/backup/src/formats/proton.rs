@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 
 use super::{
     Detected, Entry, EntrySecret, Format, Imported, Input, Limits, SkipReason, Skipped, from_uri,
+    renamed,
 };
 use crate::error::{Error, Result};
 
@@ -200,23 +201,6 @@ fn convert_entry(entry: ExportEntry) -> std::result::Result<Account, Skipped> {
             reason: skip.reason,
         }),
     }
-}
-
-/// `account` with `name` instead of its empty one.
-fn renamed(account: &Account, name: String) -> std::result::Result<Account, Skipped> {
-    Account::new(
-        account.issuer().map(str::to_owned),
-        name.clone(),
-        account.algorithm(),
-        account.digits(),
-        account.kind(),
-        account.secret().clone(),
-    )
-    .map_err(|e| Skipped {
-        issuer: account.issuer().map(str::to_owned),
-        name,
-        reason: SkipReason::Invalid(e.to_string()),
-    })
 }
 
 /// `text` after `prefix`, matched in any case.
