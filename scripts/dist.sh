@@ -51,13 +51,15 @@ debug)
   ;;
 esac
 
-# What the bundler adds beside the binary: the CLI, the copyright and the
-# changelog (gzipped here, as Debian wants it; Tauri's own changelog option
+# What the bundler adds beside the binary: the CLI, the manual pages, the
+# copyright and the changelog (gzipped here, as Debian wants it; Tauri's own changelog option
 # puts it under the product name, not the package's).
 files=$target/dist-files
 rm -rf "$files"
 mkdir -p "$files"
 gzip -9n <packaging/changelog >"$files/changelog.gz"
+gzip -9n <packaging/spse-auth.1 >"$files/spse-auth.1.gz"
+gzip -9n <packaging/spse-auth-app.1 >"$files/spse-auth-app.1.gz"
 # The licences of every crate and npm package the app is built from (the
 # About screen's list, with each one's own licence text).
 /usr/bin/python3 scripts/licences.py --text "$files/THIRD-PARTY-LICENSES" >/dev/null
@@ -66,11 +68,12 @@ config=$(/usr/bin/python3 - "$bin/spse-auth" "$files" "$root" <<'PY'
 import json, sys
 cli, files, root = sys.argv[1:]
 doc = "/usr/share/doc/spse-auth"
+man = {f"/usr/share/man/man1/{n}.1.gz": f"{files}/{n}.1.gz" for n in ("spse-auth", "spse-auth-app")}
 print(json.dumps({"bundle": {"linux": {
-    "deb": {"files": {"/usr/bin/spse-auth": cli, f"{doc}/copyright": f"{root}/packaging/copyright",
+    "deb": {"files": {**man, "/usr/bin/spse-auth": cli, f"{doc}/copyright": f"{root}/packaging/copyright",
                       f"{doc}/changelog.gz": f"{files}/changelog.gz",
                       f"{doc}/THIRD-PARTY-LICENSES.gz": f"{files}/THIRD-PARTY-LICENSES.gz"}},
-    "rpm": {"files": {"/usr/bin/spse-auth": cli,
+    "rpm": {"files": {**man, "/usr/bin/spse-auth": cli,
                       "/usr/share/licenses/spse-auth/LICENSE-MIT": f"{root}/LICENSE-MIT",
                       "/usr/share/licenses/spse-auth/LICENSE-APACHE": f"{root}/LICENSE-APACHE",
                       "/usr/share/licenses/spse-auth/THIRD-PARTY-LICENSES.gz": f"{files}/THIRD-PARTY-LICENSES.gz"}},
