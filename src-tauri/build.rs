@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "set_settings",
     "about",
     "set_foreground",
+    "page_ready",
     "has_camera",
     "push_status",
     "ask_notifications",

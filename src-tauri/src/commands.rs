@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::app::{App, ExportFormat};
 use crate::error::{AppError, ErrorCode};
+use crate::startup::{self, Milestone};
 use crate::views::{
     About, AccountsView, Added, BackupStatus, CodesView, Decided, DecisionView, Exported,
     ImportDone, ImportPreview, LoginView, ManualAccount, Opened, Preview, PushStatus, RemovalCheck,
@@ -29,7 +30,9 @@ pub async fn platform() -> Result<&'static str, AppError> {
 /// opened.
 #[tauri::command]
 pub async fn accounts(state: AppState<'_>) -> Result<AccountsView, AppError> {
-    state.accounts()
+    let view = state.accounts();
+    startup::reached(Milestone::Accounts);
+    view
 }
 
 /// Every account's code now and next.
@@ -226,22 +229,21 @@ pub async fn ask_notifications(state: AppState<'_>) -> Result<PushStatus, AppErr
 /// phones; desktop polls on from the tray).
 #[tauri::command]
 pub async fn set_foreground(state: AppState<'_>, visible: bool) -> Result<(), AppError> {
-    trace_first_paint(visible);
+    if visible {
+        startup::reached(Milestone::Painted);
+    }
     state.set_foreground(visible);
     Ok(())
 }
 
-/// With `SPSE_AUTH_TRACE_STARTUP` set, prints `startup: painted` on stderr
-/// the first time the UI says it is visible, which it does once its first
-/// codes are painted: `scripts/app_window.py` times a cold start by it.
-fn trace_first_paint(visible: bool) {
-    static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if visible
-        && std::env::var_os("SPSE_AUTH_TRACE_STARTUP").is_some()
-        && !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed)
-    {
-        eprintln!("startup: painted");
-    }
+/// The page's first screen is in the DOM: on desktop its window shows now
+/// (it starts unmapped, so no blank window shows on the way), unless the
+/// app started in the tray. Whether this call showed it: the page then
+/// waits for its `visibilitychange` to say it is in the foreground.
+#[tauri::command]
+pub async fn page_ready<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<bool, AppError> {
+    startup::reached(Milestone::Ready);
+    Ok(startup::page_ready(&app))
 }
 
 /// Runs `work` off the async workers (a password derivation takes about a

@@ -16,6 +16,7 @@ pub mod host;
 mod licences;
 #[cfg(mobile)]
 mod links;
+pub mod startup;
 #[cfg(desktop)]
 pub mod tray;
 pub mod views;
@@ -46,7 +47,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![tray::HIDDEN_ARG]),
         ));
-    builder.invoke_handler(tauri::generate_handler![
+    let commands: fn(tauri::ipc::Invoke<R>) -> bool = tauri::generate_handler![
         commands::platform,
         commands::accounts,
         commands::codes,
@@ -68,6 +69,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::set_settings,
         commands::about,
         commands::set_foreground,
+        commands::page_ready,
         commands::has_camera,
         commands::push_status,
         commands::ask_notifications,
@@ -79,7 +81,17 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<
         commands::cancel_import,
         commands::export_accounts,
         commands::set_aside_vault,
-    ])
+    ];
+    builder
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                startup::reached(startup::Milestone::PageLoad);
+            }
+        })
+        .invoke_handler(move |invoke| {
+            startup::reached(startup::Milestone::FirstIpc);
+            commands(invoke)
+        })
 }
 
 /// What a second start of the app on desktop does: it shows and focuses
@@ -152,6 +164,7 @@ pub fn run() {
         .on_window_event(on_window_event);
     let result = builder(base)
         .setup(|tauri_app| {
+            startup::reached(startup::Milestone::Setup);
             let host = Arc::new(host::TauriHost::new(tauri_app.handle().clone()));
             let mut options = app::Options::from_env();
             // Phones have no shared data folder: the app's own.
@@ -170,12 +183,27 @@ pub fn run() {
                 let tray = tray::build(handle, app::read_settings(&options.data_dir).language);
                 let hidden = tray.is_some() && std::env::args().any(|a| a == tray::HIDDEN_ARG);
                 tauri_app.manage(tray::Tray(tray.is_some()));
-                if hidden && let Some(window) = tauri_app.get_webview_window("main") {
-                    let _ = window.hide();
-                    options.visible = false;
+                options.visible = !hidden;
+                // The window is mapped once the page is ready (or after the
+                // fallback), in the page's own colour: never blank.
+                tauri_app.manage(startup::Pending::new(!hidden));
+                if let Some(window) = tauri_app.get_webview_window("main") {
+                    let theme = app::read_settings(&options.data_dir).theme;
+                    let dark = window.theme().is_ok_and(|t| t == tauri::Theme::Dark);
+                    let _ = window.set_background_color(Some(startup::surface(theme, dark)));
+                }
+                if !hidden {
+                    let handle = handle.clone();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(startup::FALLBACK);
+                        startup::page_ready(&handle);
+                    });
                 }
             }
+            #[cfg(mobile)]
+            tauri_app.manage(startup::Pending::new(false));
             let app = app::App::open(options, keystore(tauri_app.handle()), host)?;
+            startup::reached(startup::Milestone::VaultOpen);
             tauri_app.manage(Arc::clone(&app));
             #[cfg(desktop)]
             tray::on_notice_click(tauri_app.handle(), &app);

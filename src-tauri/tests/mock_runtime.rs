@@ -129,5 +129,8 @@ fn commands_answer_over_ipc_as_ipc_ts_expects() {
     );
     assert!(call("about", json!({}).into()).unwrap()["licences"].is_array());
     call("set_foreground", json!({ "visible": false }).into()).unwrap();
+    // No window pending here (as on a phone, or started in the tray): the
+    // page tells the foreground itself.
+    assert_eq!(call("page_ready", json!({}).into()).unwrap(), json!(false));
     call("remove", json!({ "id": id }).into()).unwrap();
 }

@@ -88,7 +88,13 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
   page = await context.newPage();
   // tauri-driver passes its environment on to the app.
-  driver = await startDriver(driverBin, procs, { ...process.env, SPSE_AUTH_DATA_DIR: dataDir, SPSE_AUTH_SAVE_DIR: saveDir });
+  // The app turns WebKit's GPU compositing off on Linux (src-tauri/src/main.rs);
+  // WebKitWebDriver's screenshots of a page painted without it wait up to 30 s
+  // for a paint, so the driven app keeps compositing on. app-smoke and
+  // dist-check start the app as shipped.
+  driver = await startDriver(driverBin, procs, {
+    ...process.env, SPSE_AUTH_DATA_DIR: dataDir, SPSE_AUTH_SAVE_DIR: saveDir, WEBKIT_DISABLE_COMPOSITING_MODE: '0',
+  });
   app = await Session.create(driver.url, appBin);
   await app.waitText(/Tambah akun/, 20_000);
   // The teardown's check is only as good as this: the app, two levels down, is found.

@@ -517,6 +517,8 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
     case 'cancel_add':
     case 'rename':
       return null;
+    case 'page_ready':
+      return false;
     case 'set_foreground':
       if (!started && loginsFor().length > 0) {
         started = true;

@@ -17,6 +17,7 @@ import {
   type SiteStateEvent,
   type SiteView,
 } from './ipc';
+import { tick } from 'svelte';
 import { setLanguage, t, type MessageKey } from './i18n/index.svelte';
 import { finish, loginKey, putAside } from './logins';
 
@@ -357,35 +358,62 @@ const recoveredKey: Record<string, MessageKey> = {
 export async function start(): Promise<void> {
   startClock();
   window.addEventListener('popstate', onpopstate);
-  const [platform, settings] = await Promise.allSettled([api.platform(), api.settings()]);
+  // The language and theme, and the events' listeners, together: the
+  // listeners are in place before the accounts are asked for, so no change
+  // or recovery the Rust side tells of on the way is missed.
+  const first = Promise.all([
+    Promise.allSettled([api.platform(), api.settings()]),
+    Promise.all([
+      events.logins((list) => (app.logins = list)),
+      events.accountsChanged(() => void loadAccounts()),
+      events.siteState(onSiteState),
+      events.link(openLink),
+      events.recovered((settled) => {
+        const text = settled
+          .map((r) => t(recoveredKey[r.outcome], { user: r.userId, site: r.server }))
+          .join(' ');
+        if (text) snack(text, 8000);
+      }),
+    ]).catch(() => undefined),
+  ]);
+  // While the Rust side answers: the first layout, fonts and all, which a
+  // page in an unmapped window otherwise leaves until it is shown.
+  layOut();
+  const [[platform, settings]] = await first;
   if (platform.status === 'fulfilled') app.platform = platform.value;
   applySettings(settings.status === 'fulfilled' ? settings.value : app.settings);
 
-  await Promise.all([
-    events.logins((list) => (app.logins = list)),
-    events.accountsChanged(() => void loadAccounts()),
-    events.siteState(onSiteState),
-    events.link(openLink),
-    events.recovered((settled) => {
-      const text = settled
-        .map((r) => t(recoveredKey[r.outcome], { user: r.userId, site: r.server }))
-        .join(' ');
-      if (text) snack(text, 8000);
-    }),
-  ]).catch(() => undefined);
-
   await loadAccounts();
   document.addEventListener('visibilitychange', () => {
-    void api.setForeground(!document.hidden).catch(() => undefined);
-    if (!document.hidden) void refreshCodes();
+    if (document.hidden) {
+      void api.setForeground(false).catch(() => undefined);
+      return;
+    }
+    void refreshCodes();
+    afterPaint(() => void api.setForeground(true).catch(() => undefined));
   });
+  // The first screen is in the DOM: on desktop the window, kept unmapped
+  // so that it never shows blank, is shown now, and its visibilitychange
+  // tells the Rust side it is in the foreground.
+  await tick();
+  layOut(); // the window is mapped onto a page with only painting left
+  if (await api.pageReady().catch(() => false)) return;
   if (document.hidden) {
     void api.setForeground(false).catch(() => undefined);
     return;
   }
-  // Told after the first codes are on screen (two frames: rendered, then
-  // painted), so the Rust side can time a cold start to the first codes.
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => void api.setForeground(!document.hidden).catch(() => undefined)),
-  );
+  afterPaint(() => void api.setForeground(!document.hidden).catch(() => undefined));
+}
+
+/** Lays the page out now (reading a layout value forces it). */
+function layOut(): void {
+  void document.body?.offsetHeight;
+}
+
+/**
+ * Runs `then` once what is in the DOM is on screen (two frames: rendered,
+ * then painted), so the Rust side can time a cold start to the first codes.
+ */
+function afterPaint(then: () => void): void {
+  requestAnimationFrame(() => requestAnimationFrame(then));
 }

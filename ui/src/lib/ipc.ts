@@ -507,6 +507,11 @@ export const api = {
   askNotifications: () => invoke<PushStatus>('ask_notifications'),
   /** The window became visible (polling runs) or hidden (it stops). */
   setForeground: (visible: boolean) => invoke<void>('set_foreground', { visible }),
+  /**
+   * The first screen is in the DOM: on desktop the window, unmapped until
+   * now, shows (unless the app started in the tray). Whether this showed it.
+   */
+  pageReady: () => invoke<boolean>('page_ready'),
   /** The device has a camera to scan with (phones; false on desktop). Asked before every scan. */
   hasCamera: () => invoke<boolean>('has_camera'),
   /** What a backup would hold, and when the last was made (Settings › Cadangan & pulihkan). */

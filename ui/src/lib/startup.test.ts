@@ -6,7 +6,7 @@ const invoke = vi.hoisted(() => vi.fn());
 vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
-import { app, loadAccounts, setAsideAndRestore } from './app.svelte';
+import { app, loadAccounts, setAsideAndRestore, start } from './app.svelte';
 import { errorText, locale } from './i18n/index.svelte';
 
 describe('opening the vault', () => {
@@ -74,5 +74,66 @@ describe('opening the vault', () => {
     );
     await loadAccounts();
     expect(app.backup).toEqual({ state: 'changed', lastAt: 1793005980 });
+  });
+});
+
+describe('the cold start', () => {
+  it('shows the window only once the first codes are in the DOM, and lets its visibilitychange tell the foreground', async () => {
+    const listeners: Record<string, () => void> = {};
+    const doc = {
+      hidden: true, // the window is still unmapped
+      documentElement: { dataset: {}, lang: '' },
+      addEventListener: (type: string, f: () => void) => (listeners[type] = f),
+    };
+    vi.stubGlobal('document', doc);
+    vi.stubGlobal('window', { addEventListener: vi.fn() });
+    vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f, 0));
+    invoke.mockReset();
+    invoke.mockImplementation(async (cmd: string) => {
+      switch (cmd) {
+        case 'platform':
+          return 'linux';
+        case 'settings':
+          return { language: 'en', theme: 'dark' };
+        case 'accounts':
+          return { sites: [], accounts: [{ id: 'a' }], restoredFromBackup: null, restores: 0, backup: null };
+        case 'codes':
+          return { now: 0, codes: [{ id: 'a', code: '123456', validUntil: null }] };
+        case 'page_ready':
+          return true; // the window is being shown
+        default:
+          return null;
+      }
+    });
+    await start();
+    const calls = () => invoke.mock.calls.map(([cmd]) => cmd);
+    expect(calls().indexOf('page_ready')).toBeGreaterThan(calls().indexOf('codes'));
+    expect(calls().indexOf('codes')).toBeGreaterThan(calls().indexOf('accounts'));
+    expect(app.codes.a?.code).toBe('123456');
+    expect(doc.documentElement.dataset).toEqual({ theme: 'dark' });
+    // Hidden because it is being shown: the foreground is not told yet,
+    // neither as hidden (the polls would stop) nor as visible.
+    expect(calls()).not.toContain('set_foreground');
+
+    doc.hidden = false;
+    listeners.visibilitychange();
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalledWith('set_foreground', { visible: true }));
+    expect(invoke).not.toHaveBeenCalledWith('set_foreground', { visible: false });
+    vi.unstubAllGlobals();
+  });
+
+  it('tells the foreground itself where nothing was to be shown (a phone, or the tray at login)', async () => {
+    const doc = { hidden: true, documentElement: { dataset: {}, lang: '' }, addEventListener: vi.fn() };
+    vi.stubGlobal('document', doc);
+    vi.stubGlobal('window', { addEventListener: vi.fn() });
+    invoke.mockReset();
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'settings') return { language: 'id', theme: 'system' };
+      if (cmd === 'accounts') return { sites: [], accounts: [], restoredFromBackup: null, restores: 0, backup: null };
+      return cmd === 'page_ready' ? false : null;
+    });
+    await start();
+    expect(invoke).toHaveBeenCalledWith('set_foreground', { visible: false });
+    vi.unstubAllGlobals();
   });
 });
