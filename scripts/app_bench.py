@@ -111,8 +111,8 @@ def main(doc_path):
              "",
              "Where the time goes: the trace of the same starts, exec → each milestone, median "
              "(min – max). The window is mapped only once the page's first screen is in the "
-             f"DOM (`ready`), so no blank window shows: so it was in {unmapped} of {RUNS} starts, "
-             f"and the window's bare background showed for {statistics.median(blank):.0f} ms "
+             f"DOM (`ready`): it was mapped after `ready` in {unmapped} of {RUNS} starts, "
+             f"and its bare background showed for {statistics.median(blank):.0f} ms "
              f"({min(blank):.0f} – {max(blank):.0f}) between its mapping and its first frame "
              "with content.",
              "",
