@@ -180,28 +180,13 @@ pub fn run() {
             #[cfg(desktop)]
             {
                 let handle = tauri_app.handle();
-                let tray = tray::build(handle, app::read_settings(&options.data_dir).language);
+                let settings = app::read_settings(&options.data_dir);
+                let tray = tray::build(handle, settings.language);
                 let hidden = tray.is_some() && std::env::args().any(|a| a == tray::HIDDEN_ARG);
                 tauri_app.manage(tray::Tray(tray.is_some()));
                 options.visible = !hidden;
-                // The window is mapped once the page is ready (or after the
-                // fallback), in the page's own colour: never blank.
-                tauri_app.manage(startup::Pending::new(!hidden));
-                if let Some(window) = tauri_app.get_webview_window("main") {
-                    let theme = app::read_settings(&options.data_dir).theme;
-                    let dark = window.theme().is_ok_and(|t| t == tauri::Theme::Dark);
-                    let _ = window.set_background_color(Some(startup::surface(theme, dark)));
-                }
-                if !hidden {
-                    let handle = handle.clone();
-                    std::thread::spawn(move || {
-                        std::thread::sleep(startup::FALLBACK);
-                        startup::page_ready(&handle);
-                    });
-                }
+                startup::hold_window(handle, !hidden, settings.theme);
             }
-            #[cfg(mobile)]
-            tauri_app.manage(startup::Pending::new(false));
             let app = app::App::open(options, keystore(tauri_app.handle()), host)?;
             startup::reached(startup::Milestone::VaultOpen);
             tauri_app.manage(Arc::clone(&app));

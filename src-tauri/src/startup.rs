@@ -20,17 +20,28 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// How long a page that never says it is ready keeps its window unmapped.
-pub const FALLBACK: Duration = Duration::from_secs(3);
+const FALLBACK: Duration = Duration::from_secs(3);
 
 /// Whether the main window is still to be shown when the page is ready:
-/// not when the app started in the tray (`--hidden`), nor on phones,
-/// whose window always shows.
-pub struct Pending(AtomicBool);
+/// not when the app started in the tray (`--hidden`). Phones, whose window
+/// always shows, have none.
+struct Pending(AtomicBool);
 
-impl Pending {
-    /// `show` is whether the window shows once the page is ready.
-    pub fn new(show: bool) -> Self {
-        Pending(AtomicBool::new(show))
+/// Desktop: keeps the (unmapped) main window for the page, in the colour of
+/// the page's `theme`, and shows it once the page is ready (`show`), or
+/// after [`FALLBACK`] in any case; an app started in the tray stays there.
+pub fn hold_window<R: Runtime>(handle: &AppHandle<R>, show: bool, theme: crate::views::Theme) {
+    handle.manage(Pending(AtomicBool::new(show)));
+    if let Some(window) = handle.get_webview_window("main") {
+        let dark = window.theme().is_ok_and(|t| t == tauri::Theme::Dark);
+        let _ = window.set_background_color(Some(surface(theme, dark)));
+    }
+    if show {
+        let handle = handle.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(FALLBACK);
+            page_ready(&handle);
+        });
     }
 }
 
@@ -54,7 +65,7 @@ pub fn page_ready<R: Runtime>(handle: &AppHandle<R>) -> bool {
 /// The window's colour before the page paints, the page's own surface
 /// (`--surface` in `ui/src/app.css`) in the theme the page will take:
 /// the first frame after the window is mapped matches the page, not white.
-pub fn surface(theme: crate::views::Theme, system_dark: bool) -> tauri::window::Color {
+fn surface(theme: crate::views::Theme, system_dark: bool) -> tauri::window::Color {
     use crate::views::Theme;
     let dark = match theme {
         Theme::System => system_dark,
